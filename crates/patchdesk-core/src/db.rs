@@ -1,0 +1,87 @@
+//! Opening the SQLite store: pragmas, embedded migrations, backup before migrating.
+
+use crate::{Error, Result};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Open (creating if needed) the database at `path`.
+///
+/// WAL, foreign keys on every connection, a 15 s busy timeout, `synchronous = FULL`
+/// (a committed import survives power loss too, and costs one extra fsync per commit).
+/// An existing file with pending migrations is copied to
+/// `<name>.backup-<version>.sqlite` first.
+pub async fn open(path: &Path) -> Result<SqlitePool> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    }
+    let existed = path.exists()
+        && std::fs::metadata(path)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false);
+    let url = format!("sqlite://{}", path.display());
+    let options = SqliteConnectOptions::from_str(&url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(15))
+        .pragma("temp_store", "memory")
+        .pragma("cache_size", "-65536");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    if existed {
+        backup_if_pending(&pool, path).await?;
+    }
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// Start a write transaction with `BEGIN IMMEDIATE`: a deferred transaction that
+/// reads and then writes fails under a second writer despite the busy timeout.
+pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+async fn backup_if_pending(pool: &SqlitePool, path: &Path) -> Result<Option<PathBuf>> {
+    let has_table: Option<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let applied: Vec<(i64,)> = if has_table.is_some() {
+        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(pool)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let pending = MIGRATOR
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .any(|m| !applied.iter().any(|(v,)| *v == m.version));
+    if !pending {
+        return Ok(None);
+    }
+    let latest = applied.iter().map(|(v,)| *v).max().unwrap_or(0);
+    let backup = path.with_extension(format!("backup-{latest}.sqlite"));
+    if backup.exists() {
+        std::fs::remove_file(&backup)
+            .map_err(|e| Error::io(format!("replacing {}", backup.display()), e))?;
+    }
+    sqlx::query("VACUUM INTO ?")
+        .bind(backup.to_string_lossy().to_string())
+        .execute(pool)
+        .await?;
+    tracing::info!(backup = %backup.display(), "backed up the database before migrating");
+    Ok(Some(backup))
+}

@@ -1,0 +1,501 @@
+//! CSV import of computers: strict parsing, per-row report, one transaction.
+
+use super::{upsert_computers, AgentState, ClientPolicy, ComputerRecord, Role};
+use crate::import::{
+    check_shape, file_error, open_csv, ColumnSpec, HeaderMap, ImportOptions, ImportReport,
+};
+use crate::ports::Progress;
+use crate::{db, validate, Error, Result};
+use sqlx::SqlitePool;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+
+const NAME: usize = 0;
+const DOMAIN: usize = 1;
+const SITE: usize = 2;
+const TIME_ZONE: usize = 3;
+const DEPARTMENT: usize = 4;
+const ROLE: usize = 5;
+const OS_NAME: usize = 6;
+const OS_VERSION: usize = 7;
+const OWNER_NAME: usize = 8;
+const OWNER_EMAIL: usize = 9;
+const LAST_SEEN: usize = 10;
+const LAST_RUN: usize = 11;
+const FREE_DISK: usize = 12;
+const AGENT_VERSION: usize = 13;
+const AGENT_STATE: usize = 14;
+const CLIENT_POLICY: usize = 15;
+
+/// The columns a computer CSV may hold, with the header spellings accepted for each
+/// (compared case-insensitively, ignoring spaces and punctuation). Columns named
+/// `prereq:NAME` carry prerequisite versions (e.g. `prereq:MSXML`).
+pub const COMPUTER_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        key: "name",
+        aliases: &[
+            "name",
+            "computername",
+            "computer",
+            "hostname",
+            "host",
+            "devicename",
+            "machinename",
+            "netbiosname",
+        ],
+        required: true,
+    },
+    ColumnSpec {
+        key: "domain",
+        aliases: &["domain", "domainname", "addomain"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "site",
+        aliases: &["site", "sitename", "location", "office"],
+        required: true,
+    },
+    ColumnSpec {
+        key: "time_zone",
+        aliases: &["timezone", "tz", "sitetimezone", "ianatimezone"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "department",
+        aliases: &["department", "dept", "businessunit"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "role",
+        aliases: &["role", "computerrole", "computertype", "devicetype", "type"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "os_name",
+        aliases: &["osname", "os", "operatingsystem", "oscaption"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "os_version",
+        aliases: &["osversion", "operatingsystemversion", "osbuild"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "owner_name",
+        aliases: &[
+            "ownername",
+            "owner",
+            "primaryuser",
+            "username",
+            "assignedto",
+        ],
+        required: false,
+    },
+    ColumnSpec {
+        key: "owner_email",
+        aliases: &[
+            "owneremail",
+            "email",
+            "mail",
+            "useremail",
+            "primaryuseremail",
+        ],
+        required: false,
+    },
+    ColumnSpec {
+        key: "last_seen",
+        aliases: &[
+            "lastseen",
+            "lastcontact",
+            "lastheartbeat",
+            "lastonline",
+            "lastlogon",
+        ],
+        required: false,
+    },
+    ColumnSpec {
+        key: "last_run",
+        aliases: &[
+            "lastrun",
+            "lastinstallrun",
+            "lastinstallprogramrun",
+            "lastdeploymentrun",
+            "lastevaluation",
+        ],
+        required: false,
+    },
+    ColumnSpec {
+        key: "free_disk_gb",
+        aliases: &[
+            "freediskgb",
+            "freedisk",
+            "freespacegb",
+            "diskfreegb",
+            "freediskspace",
+            "freediskspacegb",
+        ],
+        required: false,
+    },
+    ColumnSpec {
+        key: "agent_version",
+        aliases: &[
+            "agentversion",
+            "clientversion",
+            "wsusclientversion",
+            "sccmclientversion",
+        ],
+        required: false,
+    },
+    ColumnSpec {
+        key: "agent_state",
+        aliases: &[
+            "agentstate",
+            "agentstatus",
+            "clientstate",
+            "clientstatus",
+            "agentservice",
+        ],
+        required: false,
+    },
+    ColumnSpec {
+        key: "client_policy",
+        aliases: &[
+            "clientpolicy",
+            "updateclientpolicy",
+            "aupolicy",
+            "updatepolicy",
+            "wsuspolicy",
+            "policy",
+        ],
+        required: false,
+    },
+];
+
+/// Which DB columns an existing computer gets from the file (only those the file has).
+fn update_columns(map: &HeaderMap) -> Vec<&'static str> {
+    let mut cols = vec!["site_id"];
+    let pairs: [(usize, &[&'static str]); 13] = [
+        (DOMAIN, &["domain"]),
+        (DEPARTMENT, &["department"]),
+        (ROLE, &["role"]),
+        (OS_NAME, &["os_name"]),
+        (OS_VERSION, &["os_version", "os_version_key"]),
+        (OWNER_NAME, &["owner_name"]),
+        (OWNER_EMAIL, &["owner_email"]),
+        (LAST_SEEN, &["last_seen"]),
+        (LAST_RUN, &["last_run"]),
+        (FREE_DISK, &["free_disk_gb"]),
+        (AGENT_VERSION, &["agent_version"]),
+        (AGENT_STATE, &["agent_state"]),
+        (CLIENT_POLICY, &["client_policy"]),
+    ];
+    for (k, c) in pairs {
+        if map.has(k) {
+            cols.extend_from_slice(c);
+        }
+    }
+    if !map.prerequisites.is_empty() {
+        cols.push("prerequisites");
+    }
+    cols
+}
+
+struct SiteInfo {
+    id: Option<i64>,
+    time_zone: String,
+    /// Where the zone was first given: a line number, or 0 for "already in the database".
+    from_line: u64,
+}
+
+/// Import computers from a CSV file. Rows are upserted by computer name.
+///
+/// File-level problems (unterminated quote, not UTF-8, empty file, header only, missing
+/// required column) return an error and change nothing. Row problems reject just that
+/// row and are listed in the report; `options.all_or_nothing` refuses the whole file
+/// instead. Accepted rows are written in one `BEGIN IMMEDIATE` transaction.
+pub async fn import_computers(
+    pool: &SqlitePool,
+    path: &Path,
+    options: ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    let started = Instant::now();
+    let (mut reader, size, header) = open_csv(path)?;
+    let map = HeaderMap::build(&header, COMPUTER_COLUMNS, true)?;
+    let mut report = ImportReport::new(path, options);
+    report.ignored_columns = map.ignored.clone();
+    let update_cols = update_columns(&map);
+    progress.stage("Importing computers", Some(size));
+
+    let mut tx = db::begin_write(pool).await?;
+    let mut sites: HashMap<String, SiteInfo> = HashMap::new();
+    for (id, name, tz) in
+        sqlx::query_as::<_, (i64, String, String)>("SELECT id, name, time_zone FROM sites")
+            .fetch_all(&mut *tx)
+            .await?
+    {
+        sites.insert(
+            name.to_lowercase(),
+            SiteInfo {
+                id: Some(id),
+                time_zone: tz,
+                from_line: 0,
+            },
+        );
+    }
+    let existing: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT name FROM computers")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut batch: Vec<ComputerRecord> = Vec::with_capacity(super::BATCH_ROWS);
+
+    loop {
+        let rec = match reader.next_record() {
+            Ok(Some(r)) => r,
+            Ok(None) => break,
+            Err(e) => return Err(file_error(e)), // tx dropped: rolled back
+        };
+        report.rows_read += 1;
+        if !check_shape(&mut report, &map, &rec) {
+            continue;
+        }
+        let row = match parse_row(&map, &rec) {
+            Ok(r) => r,
+            Err((k, reason)) => {
+                report.reject(rec.line, k.and_then(|k| map.column_name(k)), reason);
+                continue;
+            }
+        };
+        if let Some(first) = seen.get(&row.name) {
+            report.reject(
+                rec.line,
+                map.column_name(NAME),
+                format!(
+                    "computer {} is also on line {first}; each computer may appear once",
+                    row.name
+                ),
+            );
+            continue;
+        }
+        // Resolve the site: existing, new with a zone, or a clash of zones.
+        let site_key = row.site.to_lowercase();
+        let site_id = match sites.get(&site_key) {
+            Some(info) => {
+                if let Some(tz) = &row.time_zone {
+                    if tz != &info.time_zone {
+                        let whence = if info.from_line == 0 {
+                            "in PatchDesk".to_string()
+                        } else {
+                            format!("on line {}", info.from_line)
+                        };
+                        report.reject(
+                            rec.line,
+                            map.column_name(TIME_ZONE),
+                            format!(
+                                "site {} has time zone {} {whence}, this row says {tz}",
+                                row.site, info.time_zone
+                            ),
+                        );
+                        continue;
+                    }
+                }
+                match info.id {
+                    Some(id) => id,
+                    None => unreachable!("sites are created when first seen"),
+                }
+            }
+            None => {
+                let Some(tz) = &row.time_zone else {
+                    report.reject(
+                        rec.line,
+                        map.column_name(SITE),
+                        format!(
+                            "site {} is new: give its IANA time zone in a time_zone column",
+                            row.site
+                        ),
+                    );
+                    continue;
+                };
+                let id = super::ensure_site(&mut tx, &row.site, tz).await?;
+                sites.insert(
+                    site_key,
+                    SiteInfo {
+                        id: Some(id),
+                        time_zone: tz.clone(),
+                        from_line: rec.line,
+                    },
+                );
+                id
+            }
+        };
+        seen.insert(row.name.clone(), rec.line);
+        report.accepted += 1;
+        if existing.contains(&row.name) {
+            report.updated += 1;
+        } else {
+            report.inserted += 1;
+        }
+        batch.push(row.into_record(site_id));
+        if batch.len() >= super::BATCH_ROWS {
+            upsert_computers(&mut tx, &batch, &update_cols).await?;
+            batch.clear();
+            progress.advance(reader.bytes_read());
+            if progress.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+        }
+    }
+    if report.rows_read == 0 {
+        return Err(Error::invalid(format!(
+            "{} has a header but no data rows; nothing was imported",
+            path.display()
+        )));
+    }
+    upsert_computers(&mut tx, &batch, &update_cols).await?;
+    progress.advance(size);
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    if options.dry_run || (options.all_or_nothing && report.rejected > 0) {
+        tx.rollback().await?;
+        return Ok(report);
+    }
+    if progress.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    tx.commit().await?;
+    report.applied = true;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+struct ParsedRow {
+    name: String,
+    domain: String,
+    site: String,
+    time_zone: Option<String>,
+    department: String,
+    role: Role,
+    os_name: String,
+    os_version: String,
+    owner_name: String,
+    owner_email: String,
+    last_seen: Option<i64>,
+    last_run: Option<i64>,
+    free_disk_gb: Option<f64>,
+    agent_version: String,
+    agent_state: AgentState,
+    client_policy: ClientPolicy,
+    prerequisites: String,
+}
+
+impl ParsedRow {
+    fn into_record(self, site_id: i64) -> ComputerRecord {
+        ComputerRecord {
+            name: self.name,
+            domain: self.domain,
+            site_id,
+            department: self.department,
+            role: self.role,
+            os_name: self.os_name,
+            os_version: self.os_version,
+            owner_name: self.owner_name,
+            owner_email: self.owner_email,
+            last_seen: self.last_seen,
+            last_run: self.last_run,
+            free_disk_gb: self.free_disk_gb,
+            agent_version: self.agent_version,
+            agent_state: self.agent_state,
+            client_policy: self.client_policy,
+            prerequisites: self.prerequisites,
+        }
+    }
+}
+
+type RowError = (Option<usize>, String);
+
+fn field<T>(k: usize, r: Result<T, String>) -> Result<T, RowError> {
+    r.map_err(|e| (Some(k), e))
+}
+
+fn parse_row(map: &HeaderMap, rec: &crate::csvread::Record) -> Result<ParsedRow, RowError> {
+    let get = |k| map.get(rec, k);
+    let name = field(NAME, validate::host_name(get(NAME)))?;
+    let site = field(SITE, validate::text(get(SITE), 100))?;
+    if site.is_empty() {
+        return Err((
+            Some(SITE),
+            "is empty; every computer belongs to a site".into(),
+        ));
+    }
+    let time_zone = match get(TIME_ZONE).trim() {
+        "" => None,
+        tz => Some(
+            field(TIME_ZONE, validate::time_zone(tz))?
+                .name()
+                .to_string(),
+        ),
+    };
+    let os_name = field(OS_NAME, validate::text(get(OS_NAME), 200))?;
+    let role = match field(ROLE, Role::parse(get(ROLE)))? {
+        Some(r) => r,
+        None if os_name.to_lowercase().contains("server") => Role::Server,
+        None => Role::Workstation,
+    };
+    let owner_email = match get(OWNER_EMAIL).trim() {
+        "" => String::new(),
+        e => field(OWNER_EMAIL, validate::email(e))?,
+    };
+    let free_disk_gb = match get(FREE_DISK).trim() {
+        "" => None,
+        v => match v.parse::<f64>() {
+            Ok(n) if n.is_finite() && (0.0..=1_000_000.0).contains(&n) => Some(n),
+            _ => {
+                return Err((
+                    Some(FREE_DISK),
+                    format!("'{v}' is not a number of gigabytes (0 or more)"),
+                ))
+            }
+        },
+    };
+    let client_policy = match get(CLIENT_POLICY).trim() {
+        "" if map.has(CLIENT_POLICY) => {
+            return Err((
+                Some(CLIENT_POLICY),
+                "is empty; every computer needs its update-client policy".into(),
+            ))
+        }
+        // Without the column, computers are assumed to be managed by Configuration Manager.
+        "" => ClientPolicy::ConfigmgrAdvertised,
+        v => field(CLIENT_POLICY, ClientPolicy::parse(v))?,
+    };
+    let mut prereqs = BTreeMap::new();
+    for (i, pname) in &map.prerequisites {
+        let v = rec.fields[*i].trim();
+        if !v.is_empty() {
+            let v = validate::version(v)
+                .map_err(|e| (None, format!("column {}: {e}", map.headers[*i])))?;
+            prereqs.insert(pname.clone(), v);
+        }
+    }
+    Ok(ParsedRow {
+        name,
+        domain: field(DOMAIN, validate::text(get(DOMAIN), 253))?,
+        site,
+        time_zone,
+        department: field(DEPARTMENT, validate::text(get(DEPARTMENT), 100))?,
+        role,
+        os_name,
+        os_version: field(OS_VERSION, validate::version(get(OS_VERSION)))?,
+        owner_name: field(OWNER_NAME, validate::text(get(OWNER_NAME), 200))?,
+        owner_email,
+        last_seen: field(LAST_SEEN, validate::instant(get(LAST_SEEN)))?.map(|t| t.timestamp()),
+        last_run: field(LAST_RUN, validate::instant(get(LAST_RUN)))?.map(|t| t.timestamp()),
+        free_disk_gb,
+        agent_version: field(AGENT_VERSION, validate::version(get(AGENT_VERSION)))?,
+        agent_state: field(AGENT_STATE, AgentState::parse(get(AGENT_STATE)))?,
+        client_policy,
+        prerequisites: serde_json::to_string(&prereqs).unwrap_or_else(|_| "{}".into()),
+    })
+}

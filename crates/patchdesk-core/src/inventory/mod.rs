@@ -1,0 +1,117 @@
+//! Inventory (SPEC C1): sites, computers, CSV import, paged browsing.
+
+mod import;
+mod model;
+mod query;
+
+pub use import::{import_computers, COMPUTER_COLUMNS};
+pub use model::*;
+pub use query::{facets, get_computer, list_computers, list_sites, site_by_name};
+
+use crate::Result;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+/// A computer ready to be written. Instants are unix seconds (UTC).
+#[derive(Debug, Clone)]
+pub struct ComputerRecord {
+    pub name: String,
+    pub domain: String,
+    pub site_id: i64,
+    pub department: String,
+    pub role: Role,
+    pub os_name: String,
+    pub os_version: String,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub last_seen: Option<i64>,
+    pub last_run: Option<i64>,
+    pub free_disk_gb: Option<f64>,
+    pub agent_version: String,
+    pub agent_state: AgentState,
+    pub client_policy: ClientPolicy,
+    /// JSON object, prerequisite name -> version.
+    pub prerequisites: String,
+}
+
+/// The columns an upsert writes, in order.
+pub const WRITE_COLUMNS: [&str; 17] = [
+    "name",
+    "domain",
+    "site_id",
+    "department",
+    "role",
+    "os_name",
+    "os_version",
+    "os_version_key",
+    "owner_name",
+    "owner_email",
+    "last_seen",
+    "last_run",
+    "free_disk_gb",
+    "agent_version",
+    "agent_state",
+    "client_policy",
+    "prerequisites",
+];
+
+/// Rows per INSERT statement: 17 columns x 480 rows stays under SQLite's 32,766 variables.
+pub const BATCH_ROWS: usize = 480;
+
+/// Insert `rows`, or update the computers of the same name. Only `update_columns` change
+/// on an existing computer, so a file without, say, owner columns keeps the owners.
+pub async fn upsert_computers(
+    conn: &mut SqliteConnection,
+    rows: &[ComputerRecord],
+    update_columns: &[&str],
+) -> Result<()> {
+    for chunk in rows.chunks(BATCH_ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "INSERT INTO computers ({}) ",
+            WRITE_COLUMNS.join(", ")
+        ));
+        qb.push_values(chunk, |mut b, r| {
+            b.push_bind(&r.name)
+                .push_bind(&r.domain)
+                .push_bind(r.site_id)
+                .push_bind(&r.department)
+                .push_bind(r.role.as_str())
+                .push_bind(&r.os_name)
+                .push_bind(&r.os_version)
+                .push_bind(crate::validate::version_key(&r.os_version))
+                .push_bind(&r.owner_name)
+                .push_bind(&r.owner_email)
+                .push_bind(r.last_seen)
+                .push_bind(r.last_run)
+                .push_bind(r.free_disk_gb)
+                .push_bind(&r.agent_version)
+                .push_bind(r.agent_state.as_str())
+                .push_bind(r.client_policy.as_str())
+                .push_bind(&r.prerequisites);
+        });
+        if update_columns.is_empty() {
+            qb.push(" ON CONFLICT(name) DO NOTHING");
+        } else {
+            qb.push(" ON CONFLICT(name) DO UPDATE SET ");
+            let sets: Vec<String> = update_columns
+                .iter()
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect();
+            qb.push(sets.join(", "));
+        }
+        qb.build().persistent(true).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Create a site, or return the existing one's id.
+pub async fn ensure_site(conn: &mut SqliteConnection, name: &str, time_zone: &str) -> Result<i64> {
+    let id: (i64,) = sqlx::query_as(
+        "INSERT INTO sites (name, time_zone) VALUES (?, ?)
+         ON CONFLICT(name) DO UPDATE SET name = name RETURNING id",
+    )
+    .bind(name)
+    .bind(time_zone)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id.0)
+}

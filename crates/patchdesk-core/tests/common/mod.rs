@@ -1,0 +1,59 @@
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use patchdesk_core::ports::NoProgress;
+use patchdesk_core::SqlitePool;
+use std::path::{Path, PathBuf};
+
+/// The fixed "now" of the tests.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap()
+}
+
+/// A fresh database file in its own temporary directory.
+pub async fn fresh_db() -> (tempfile::TempDir, SqlitePool) {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = patchdesk_core::db::open(&dir.path().join("patchdesk.sqlite"))
+        .await
+        .unwrap();
+    (dir, pool)
+}
+
+pub fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+/// Everything in the inventory and catalogue as one string, to prove "nothing changed".
+pub async fn fingerprint(pool: &SqlitePool) -> String {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT 'c|' || c.name || '|' || (SELECT s.name FROM sites s WHERE s.id = c.site_id) || '|' || role || '|' || os_name || '|' || os_version || '|' ||
+                owner_name || '|' || owner_email || '|' || ifnull(last_seen, '') || '|' || ifnull(last_run, '') || '|' ||
+                ifnull(free_disk_gb, '') || '|' || agent_version || '|' || agent_state || '|' || department || '|' || domain || '|' ||
+                client_policy || '|' || prerequisites
+           FROM computers c
+         UNION ALL SELECT 's|' || name || '|' || time_zone FROM sites
+         UNION ALL SELECT 'u|' || kb || '|' || title || '|' || superseded_by || '|' || severity || '|' || ifnull(release_date, '') || '|' ||
+                   reboot_required || uninstallable || '|' || max_run_minutes FROM updates
+         ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("\n")
+}
+
+pub const NP: NoProgress = NoProgress;
+
+/// Assert two fingerprints are equal, showing only the first line that differs.
+pub fn assert_same(a: &str, b: &str, what: &str) {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        assert_eq!(x, y, "{what}: first difference at line {i}");
+    }
+    assert_eq!(
+        a.lines().count(),
+        b.lines().count(),
+        "{what}: different number of lines"
+    );
+}

@@ -1,0 +1,116 @@
+//! The store: pragmas, backup before migrating, two writers.
+
+mod common;
+
+use common::*;
+use patchdesk_core::demo::{self, DemoOptions};
+use patchdesk_core::import::ImportOptions;
+
+#[tokio::test]
+async fn pragmas_are_set_on_every_connection() {
+    let (_dir, pool) = fresh_db().await;
+    for _ in 0..6 {
+        let mut conn = pool.acquire().await.unwrap();
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let (busy,): (i64,) = sqlx::query_as("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(fk, 1);
+        assert!(busy >= 10_000, "{busy}");
+        assert_eq!(sync, 2, "FULL");
+    }
+}
+
+#[tokio::test]
+async fn an_existing_file_is_backed_up_before_migrating() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("patchdesk.sqlite");
+    {
+        // An older database: data, but none of the current migrations.
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE legacy_notes (note TEXT)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO legacy_notes VALUES ('keep me')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let pool = patchdesk_core::db::open(&path).await.unwrap();
+    pool.close().await;
+    let backup = dir.path().join("patchdesk.backup-0.sqlite");
+    assert!(
+        backup.exists(),
+        "backup missing: {:?}",
+        std::fs::read_dir(dir.path()).unwrap().collect::<Vec<_>>()
+    );
+    let b = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", backup.display()))
+        .await
+        .unwrap();
+    let (note,): (String,) = sqlx::query_as("SELECT note FROM legacy_notes")
+        .fetch_one(&b)
+        .await
+        .unwrap();
+    assert_eq!(note, "keep me");
+    // Opening an up-to-date file makes no new backup.
+    std::fs::remove_file(&backup).unwrap();
+    let pool = patchdesk_core::db::open(&path).await.unwrap();
+    pool.close().await;
+    assert!(!backup.exists());
+}
+
+/// Two processes' worth of writers (two pools on one file) importing at once: both
+/// succeed, thanks to BEGIN IMMEDIATE and the busy timeout.
+#[tokio::test]
+async fn two_writers_do_not_fail_with_database_is_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("patchdesk.sqlite");
+    let p1 = patchdesk_core::db::open(&path).await.unwrap();
+    let p2 = patchdesk_core::db::open(&path).await.unwrap();
+    let csv = tempfile::tempdir().unwrap();
+    demo::write_csv(
+        csv.path(),
+        DemoOptions {
+            computers: 20_000,
+            seed: 9,
+        },
+        now(),
+        &NP,
+    )
+    .unwrap();
+    let a = csv.path().join("computers.csv");
+    let mut tasks = Vec::new();
+    for i in 0..4 {
+        let pool = if i % 2 == 0 { p1.clone() } else { p2.clone() };
+        let a = a.clone();
+        tasks.push(tokio::spawn(async move {
+            patchdesk_core::inventory::import_computers(&pool, &a, ImportOptions::default(), &NP)
+                .await
+        }));
+    }
+    for t in tasks {
+        let r = t.await.unwrap().unwrap();
+        assert_eq!(r.accepted, 20_000);
+    }
+    assert_eq!(
+        patchdesk_core::summary(&p1).await.unwrap().computers,
+        20_000
+    );
+}
