@@ -1,0 +1,453 @@
+//! `patchdesk`: the command line over the same core the desktop app uses.
+//!
+//! Exit codes: 0 success; 1 an error (message on stderr, or `{"error": …}` on stdout with
+//! `--json`); 2 a usage error; 3 an import that applied but rejected some rows.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use patchdesk_core::catalog::{self, UpdateQuery, UpdateSort};
+use patchdesk_core::demo::{self, DemoOptions};
+use patchdesk_core::import::{ImportOptions, ImportReport};
+use patchdesk_core::inventory::{self, ComputerQuery, ComputerSort, Role};
+use patchdesk_core::ports::{Clock, Progress, SystemClock};
+use patchdesk_core::{paths, Error, SqlitePool};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+#[derive(Parser)]
+#[command(
+    name = "patchdesk",
+    version,
+    about = "PatchDesk: plan, approve, announce and monitor update rollouts"
+)]
+struct Cli {
+    /// Data directory (default: $PATCHDESK_DATA_DIR, else the app-data folder of PatchDesk).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load the demo organisation, or write it as CSV files with --csv.
+    Demo(DemoArgs),
+    /// Import computers or updates from a CSV file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Browse the inventory.
+    #[command(subcommand)]
+    Computers(ComputersCommand),
+    /// Browse the update catalogue.
+    #[command(subcommand)]
+    Updates(UpdatesCommand),
+    /// Where the data lives and what it holds.
+    Info,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Number of computers (1 to 1,000,000).
+    #[arg(long, default_value_t = demo::DEFAULT_COMPUTERS)]
+    computers: u32,
+    /// Seed of the generator: the same seed gives the same organisation.
+    #[arg(long, default_value_t = demo::DEFAULT_SEED)]
+    seed: u64,
+    /// Write computers.csv and updates.csv into DIR instead of loading the database.
+    #[arg(long, value_name = "DIR")]
+    csv: Option<PathBuf>,
+    /// Replace an inventory that already holds computers.
+    #[arg(long)]
+    replace: bool,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The CSV file (UTF-8, comma-separated, first line is the header).
+    file: PathBuf,
+    /// Check the file and report, but change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Refuse the whole file if any row is rejected.
+    #[arg(long)]
+    all_or_nothing: bool,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Computers, upserted by name.
+    Computers(ImportArgs),
+    /// Updates, upserted by KB number.
+    Updates(ImportArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Name,
+    Site,
+    Department,
+    Role,
+    Os,
+    OsVersion,
+    Owner,
+    LastSeen,
+    LastRun,
+    FreeDisk,
+}
+
+#[derive(Subcommand)]
+enum ComputersCommand {
+    /// List computers, optionally filtered.
+    List {
+        /// Only computers of this site (by name).
+        #[arg(long)]
+        site: Option<String>,
+        /// Text in the name, owner, e-mail or department.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_parser = ["workstation", "server"])]
+        role: Option<String>,
+        #[arg(long, value_enum, default_value = "name")]
+        sort: SortArg,
+        #[arg(long)]
+        desc: bool,
+        /// Rows to show (1 to 1000); ignored with --all.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Every matching computer, however many.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UpdatesCommand {
+    /// List the catalogue, newest first.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        hide_superseded: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+}
+
+/// A terminal progress bar on stderr (hidden when stderr is not a terminal).
+struct Bar(Mutex<Option<ProgressBar>>, bool);
+
+impl Bar {
+    fn new(quiet: bool) -> Self {
+        Bar(Mutex::new(None), quiet)
+    }
+    fn finish(&self) {
+        if let Some(pb) = self.0.lock().unwrap().take() {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &str, total: Option<u64>) {
+        if self.1 {
+            return;
+        }
+        let pb = match total {
+            Some(t) => ProgressBar::new(t),
+            None => ProgressBar::new_spinner(),
+        };
+        let unit = if name.contains("Importing") {
+            "{binary_bytes}/{binary_total_bytes}"
+        } else {
+            "{pos}/{len}"
+        };
+        pb.set_style(
+            ProgressStyle::with_template(&format!("{{msg:24}} {{wide_bar}} {unit} {{eta}}"))
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb.set_message(name.to_string());
+        if let Some(old) = self.0.lock().unwrap().replace(pb) {
+            old.finish_and_clear();
+        }
+    }
+    fn advance(&self, done: u64) {
+        if let Some(pb) = self.0.lock().unwrap().as_ref() {
+            pb.set_position(done);
+        }
+    }
+}
+
+fn print_json<T: Serialize>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).expect("serializable"));
+}
+
+fn print_report(r: &ImportReport, what: &str) {
+    let verb = if r.applied {
+        "Imported"
+    } else if r.dry_run {
+        "Checked (dry run, nothing changed)"
+    } else {
+        "Refused, nothing changed"
+    };
+    eprintln!(
+        "{verb}: {} rows read, {} accepted ({} new, {} updated), {} rejected {what} in {} ms",
+        r.rows_read, r.accepted, r.inserted, r.updated, r.rejected, r.elapsed_ms
+    );
+    if !r.ignored_columns.is_empty() {
+        eprintln!("Ignored columns: {}", r.ignored_columns.join(", "));
+    }
+    for rej in &r.rejections {
+        match &rej.column {
+            Some(c) => eprintln!("  line {}, column {c}: {}", rej.line, rej.reason),
+            None => eprintln!("  line {}: {}", rej.line, rej.reason),
+        }
+    }
+    if (r.rejections.len() as u64) < r.rejected {
+        eprintln!("  … and {} more", r.rejected - r.rejections.len() as u64);
+    }
+}
+
+fn short_time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| "never".into())
+}
+
+async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
+    let clock = SystemClock;
+    if let Command::Demo(DemoArgs {
+        csv: Some(dir),
+        computers,
+        seed,
+        ..
+    }) = &cli.command
+    {
+        let bar = Bar::new(cli.json);
+        let s = demo::write_csv(
+            dir,
+            DemoOptions {
+                computers: *computers,
+                seed: *seed,
+            },
+            clock.now(),
+            &bar,
+        )?;
+        bar.finish();
+        if cli.json {
+            print_json(&s);
+        } else {
+            eprintln!(
+                "Wrote {} computers and {} updates to {}",
+                s.computers,
+                s.updates,
+                dir.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let db_path = paths::db_path(&pool_dir);
+    let pool: SqlitePool = patchdesk_core::db::open(&db_path).await?;
+    match cli.command {
+        Command::Demo(a) => {
+            let bar = Bar::new(cli.json);
+            let s = demo::load(
+                &pool,
+                DemoOptions {
+                    computers: a.computers,
+                    seed: a.seed,
+                },
+                clock.now(),
+                a.replace,
+                &bar,
+            )
+            .await?;
+            bar.finish();
+            if cli.json {
+                print_json(&s);
+            } else {
+                eprintln!(
+                    "Loaded the demo organisation: {} computers in {} sites, {} updates ({} ms) into {}",
+                    s.computers, s.sites, s.updates, s.elapsed_ms, db_path.display()
+                );
+            }
+        }
+        Command::Import(ic) => {
+            let (a, what) = match &ic {
+                ImportCommand::Computers(a) => (a, "computers"),
+                ImportCommand::Updates(a) => (a, "updates"),
+            };
+            let options = ImportOptions {
+                dry_run: a.dry_run,
+                all_or_nothing: a.all_or_nothing,
+            };
+            let bar = Bar::new(cli.json);
+            let report = match ic {
+                ImportCommand::Computers(_) => {
+                    inventory::import_computers(&pool, &a.file, options, &bar).await?
+                }
+                ImportCommand::Updates(_) => {
+                    catalog::import_updates(&pool, &a.file, options, &bar).await?
+                }
+            };
+            bar.finish();
+            if cli.json {
+                print_json(&report);
+            } else {
+                print_report(&report, what);
+            }
+            if report.rejected > 0 {
+                return Ok(ExitCode::from(3));
+            }
+        }
+        Command::Computers(ComputersCommand::List {
+            site,
+            search,
+            role,
+            sort,
+            desc,
+            limit,
+            offset,
+            all,
+        }) => {
+            let site_id = match site {
+                Some(s) => Some(inventory::site_by_name(&pool, &s).await?.id),
+                None => None,
+            };
+            let sort = match sort {
+                SortArg::Name => ComputerSort::Name,
+                SortArg::Site => ComputerSort::Site,
+                SortArg::Department => ComputerSort::Department,
+                SortArg::Role => ComputerSort::Role,
+                SortArg::Os => ComputerSort::Os,
+                SortArg::OsVersion => ComputerSort::OsVersion,
+                SortArg::Owner => ComputerSort::Owner,
+                SortArg::LastSeen => ComputerSort::LastSeen,
+                SortArg::LastRun => ComputerSort::LastRun,
+                SortArg::FreeDisk => ComputerSort::FreeDisk,
+            };
+            let mut q = ComputerQuery {
+                search,
+                site_id,
+                role: role.as_deref().and_then(|r| Role::parse(r).ok().flatten()),
+                sort,
+                descending: desc,
+                offset,
+                limit: if all { 1000 } else { limit },
+                ..Default::default()
+            };
+            let mut page = inventory::list_computers(&pool, &q, clock.now()).await?;
+            if all {
+                while (q.offset as i64 + 1000) < page.total {
+                    q.offset += 1000;
+                    let next = inventory::list_computers(&pool, &q, clock.now()).await?;
+                    page.rows.extend(next.rows);
+                }
+            }
+            if cli.json {
+                print_json(&page);
+            } else {
+                println!(
+                    "{:<18} {:<12} {:<11} {:<32} {:<12} {:<28} {:<16}",
+                    "NAME", "SITE", "ROLE", "OS", "VERSION", "OWNER", "LAST SEEN (UTC)"
+                );
+                for c in &page.rows {
+                    println!(
+                        "{:<18} {:<12} {:<11} {:<32} {:<12} {:<28} {:<16}",
+                        c.name,
+                        c.site,
+                        c.role.as_str(),
+                        c.os_name,
+                        c.os_version,
+                        c.owner_name,
+                        short_time(c.last_seen)
+                    );
+                }
+                eprintln!("{} of {} computers", page.rows.len(), page.total);
+            }
+        }
+        Command::Updates(UpdatesCommand::List {
+            search,
+            hide_superseded,
+            limit,
+        }) => {
+            let q = UpdateQuery {
+                search,
+                hide_superseded,
+                limit,
+                sort: UpdateSort::ReleaseDate,
+                descending: true,
+                ..Default::default()
+            };
+            let page = catalog::list_updates(&pool, &q).await?;
+            if cli.json {
+                print_json(&page);
+            } else {
+                for u in &page.rows {
+                    println!(
+                        "{:<10} {:<10} {:<10} {}",
+                        u.kb,
+                        u.release_date.as_deref().unwrap_or(""),
+                        u.severity,
+                        u.title
+                    );
+                }
+                eprintln!("{} of {} updates", page.rows.len(), page.total);
+            }
+        }
+        Command::Info => {
+            let s = patchdesk_core::summary(&pool).await?;
+            if cli.json {
+                print_json(
+                    &serde_json::json!({ "dataDir": pool_dir, "database": db_path, "summary": s }),
+                );
+            } else {
+                println!(
+                    "Data directory: {}\nDatabase:       {}\nComputers: {}  Sites: {}  Updates: {}",
+                    pool_dir.display(),
+                    db_path.display(),
+                    s.computers,
+                    s.sites,
+                    s.updates
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| paths::data_dir(paths::APP_IDENTIFIER));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    match rt.block_on(run(cli, dir)) {
+        Ok(code) => code,
+        Err(e) => {
+            let wire = e.to_wire();
+            if json {
+                print_json(&serde_json::json!({ "error": wire }));
+            }
+            // Internal errors show their full text here: the CLI user is the operator.
+            let text = if e.kind() == patchdesk_core::ErrorKind::Internal {
+                e.to_string()
+            } else {
+                wire.message
+            };
+            eprintln!("error: {text}");
+            ExitCode::FAILURE
+        }
+    }
+}

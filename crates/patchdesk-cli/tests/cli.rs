@@ -1,0 +1,146 @@
+//! The `patchdesk` binary as a script would use it: exit codes, JSON, and kill -9.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn patchdesk(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+        .env("PATCHDESK_DATA_DIR", data)
+        .args(args)
+        .output()
+        .expect("run patchdesk")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+#[test]
+fn demo_list_and_import_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = patchdesk(dir.path(), &["demo", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["computers"], 2000);
+
+    let o = patchdesk(
+        dir.path(),
+        &["computers", "list", "--site", "berlin", "--all", "--json"],
+    );
+    assert!(o.status.success());
+    let page = json(&o);
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, page["total"].as_u64().unwrap());
+    assert!(rows.len() > 100);
+    assert!(rows
+        .iter()
+        .all(|r| r["site"] == "Berlin" && r["siteTimeZone"] == "Europe/Berlin"));
+
+    // An unknown site is an error with a clear message and a non-zero exit code.
+    let o = patchdesk(dir.path(), &["computers", "list", "--site", "Atlantis"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no site named 'Atlantis'"));
+    let o = patchdesk(
+        dir.path(),
+        &["computers", "list", "--site", "Atlantis", "--json"],
+    );
+    assert_eq!(json(&o)["error"]["kind"], "notFound");
+
+    // Loading the demo twice is refused.
+    let o = patchdesk(dir.path(), &["demo"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already holds 2000 computers"));
+
+    // A partial import exits 3 and names the bad line.
+    let csv = dir.path().join("new.csv");
+    std::fs::write(&csv, "name,site\nNEW-PC-1,Berlin\nNEW PC 2,Berlin\n").unwrap();
+    let o = patchdesk(dir.path(), &["import", "computers", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("1 accepted (1 new, 0 updated), 1 rejected"),
+        "{err}"
+    );
+    assert!(err.contains("line 3, column name"), "{err}");
+    // A file-level error exits 1 and changes nothing.
+    std::fs::write(&csv, "name,site\nNEW-PC-9,\"Berlin\n").unwrap();
+    let o = patchdesk(
+        dir.path(),
+        &["import", "computers", csv.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(json(&o)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 2, column 2"));
+    let o = patchdesk(dir.path(), &["info", "--json"]);
+    assert_eq!(json(&o)["summary"]["computers"], 2001);
+}
+
+/// kill -9 in the middle of a 200,000-row import: the database is intact and holds the
+/// import entirely or not at all.
+#[test]
+fn kill_9_during_a_large_import_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_dir = dir.path().join("csv");
+    let o = patchdesk(
+        dir.path(),
+        &[
+            "demo",
+            "--computers",
+            "200000",
+            "--csv",
+            csv_dir.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    let file = csv_dir.join("computers.csv");
+    let mut killed_mid_import = 0;
+    for (round, delay_ms) in [150u64, 400, 900, 1600].into_iter().enumerate() {
+        let data = dir.path().join(format!("round{round}"));
+        std::fs::create_dir_all(&data).unwrap();
+        // Create the database first, so the kill lands in the import, not in migrations.
+        assert!(patchdesk(&data, &["info"]).status.success());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+            .env("PATCHDESK_DATA_DIR", &data)
+            .args(["import", "computers", file.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(delay_ms) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let still_running = child.try_wait().unwrap().is_none();
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (integrity, count) = rt.block_on(async {
+            let url = format!("sqlite://{}", data.join("patchdesk.sqlite").display());
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            let (i,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            let (c,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM computers")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            (i, c)
+        });
+        assert_eq!(integrity, "ok", "round {round}");
+        assert!(
+            count == 0 || count == 200_000,
+            "round {round}: {count} computers after kill -9"
+        );
+        if still_running && count == 0 {
+            killed_mid_import += 1;
+        }
+    }
+    assert!(
+        killed_mid_import >= 1,
+        "no kill landed in the middle of the import"
+    );
+}
