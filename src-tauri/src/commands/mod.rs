@@ -1,0 +1,6 @@
+//! Command adapters, one file per area: take state, call one core function, convert the error.
+
+pub mod app;
+pub mod catalog;
+pub mod demo;
+pub mod inventory;

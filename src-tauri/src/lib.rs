@@ -1,0 +1,50 @@
+//! The Tauri shell: state, command adapters, and the window. No domain logic lives here.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use state::AppState;
+use tauri::Manager;
+
+/// Register every command; shared by the app and the command tests.
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app::app_summary,
+        commands::app::app_info,
+        commands::app::task_cancel,
+        commands::inventory::inventory_list,
+        commands::inventory::inventory_get,
+        commands::inventory::inventory_facets,
+        commands::inventory::inventory_import,
+        commands::catalog::catalog_list,
+        commands::catalog::catalog_import,
+        commands::demo::demo_load,
+    ])
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            // PATCHDESK_DATA_DIR wins; otherwise the OS app-data dir of this build's
+            // identifier (the dev overlay has its own, so it never touches real data).
+            let data_dir = match std::env::var_os(patchdesk_core::paths::DATA_DIR_ENV) {
+                Some(d) if !d.is_empty() => d.into(),
+                _ => app.path().app_data_dir()?,
+            };
+            let state = tauri::async_runtime::block_on(AppState::open(data_dir.clone()))
+                .map_err(|e| format!("cannot open the database in {}: {e}", data_dir.display()))?;
+            tracing::info!(db = %state.db_path.display(), "database open");
+            app.manage(state);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running PatchDesk");
+}

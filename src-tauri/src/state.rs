@@ -1,0 +1,79 @@
+//! What every command can reach: the database pool, where the data lives, the clock.
+
+use patchdesk_core::ports::{CancelToken, Clock, Progress, ProgressEvent, SystemClock};
+use patchdesk_core::SqlitePool;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tauri::ipc::Channel;
+
+pub struct AppState {
+    pub pool: SqlitePool,
+    pub data_dir: PathBuf,
+    pub db_path: PathBuf,
+    pub clock: Arc<dyn Clock>,
+    /// Cancels the long task that is running (import, demo load).
+    pub cancel: CancelToken,
+}
+
+impl AppState {
+    pub async fn open(data_dir: PathBuf) -> patchdesk_core::Result<Self> {
+        let db_path = patchdesk_core::paths::db_path(&data_dir);
+        let pool = patchdesk_core::db::open(&db_path).await?;
+        Ok(AppState {
+            pool,
+            data_dir,
+            db_path,
+            clock: Arc::new(SystemClock),
+            cancel: CancelToken::default(),
+        })
+    }
+
+    /// A progress sink for a new long task; resets the cancel flag.
+    pub fn progress(&self, channel: Channel<ProgressEvent>) -> ChannelProgress {
+        self.cancel.reset();
+        ChannelProgress {
+            channel,
+            cancel: self.cancel.clone(),
+            inner: Mutex::new((None, Instant::now() - THROTTLE)),
+        }
+    }
+}
+
+/// At most one progress message per this interval reaches the webview.
+const THROTTLE: Duration = Duration::from_millis(50);
+
+pub struct ChannelProgress {
+    channel: Channel<ProgressEvent>,
+    cancel: CancelToken,
+    /// The current stage's total and when the last message went out.
+    inner: Mutex<(Option<u64>, Instant)>,
+}
+
+impl Progress for ChannelProgress {
+    fn stage(&self, name: &str, total: Option<u64>) {
+        if let Ok(mut g) = self.inner.lock() {
+            *g = (total, Instant::now());
+        }
+        let _ = self.channel.send(ProgressEvent::Stage {
+            name: name.to_string(),
+            total,
+        });
+    }
+
+    fn advance(&self, done: u64) {
+        let Ok(mut g) = self.inner.lock() else { return };
+        let finished = g.0 == Some(done);
+        if !finished && g.1.elapsed() < THROTTLE {
+            return;
+        }
+        g.1 = Instant::now();
+        let total = g.0;
+        drop(g);
+        let _ = self.channel.send(ProgressEvent::Advance { done, total });
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+}

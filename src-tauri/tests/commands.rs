@@ -1,0 +1,105 @@
+//! Command adapters through Tauri's mock runtime: argument names, result and error shapes,
+//! state wiring. (The ACL itself is exercised by the end-to-end tests on the real app.)
+
+use patchdesk_app_lib::state::AppState;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+fn app(data_dir: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let state = tauri::async_runtime::block_on(AppState::open(data_dir.to_path_buf())).unwrap();
+    let app = patchdesk_app_lib::with_commands(mock_builder())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    app.manage(state);
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, webview)
+}
+
+fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        w,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn summary_list_and_errors_on_the_wire() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let s = invoke(&w, "app_summary", json!({})).unwrap();
+    assert_eq!(s, json!({"computers": 0, "sites": 0, "updates": 0}));
+
+    let info = invoke(&w, "app_info", json!({})).unwrap();
+    assert_eq!(info["dataDir"], dir.path().display().to_string());
+
+    // Demo data through the core, then browse through the command with camelCase args.
+    let pool = tauri::async_runtime::block_on(patchdesk_core::db::open(
+        &dir.path().join("patchdesk.sqlite"),
+    ))
+    .unwrap();
+    tauri::async_runtime::block_on(patchdesk_core::demo::load(
+        &pool,
+        patchdesk_core::demo::DemoOptions {
+            computers: 120,
+            seed: 1,
+        },
+        chrono_now(),
+        false,
+        &patchdesk_core::ports::NoProgress,
+    ))
+    .unwrap();
+    let page = invoke(&w, "inventory_list", json!({"query": {"sort": "lastSeen", "descending": true, "limit": 10, "role": "workstation"}})).unwrap();
+    assert_eq!(page["rows"].as_array().unwrap().len(), 10);
+    assert!(page["total"].as_i64().unwrap() > 50);
+    assert!(page["rows"][0]["siteTimeZone"].is_string());
+    assert!(page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["role"] == "workstation"));
+
+    let id = page["rows"][0]["id"].clone();
+    let detail = invoke(&w, "inventory_get", json!({"id": id})).unwrap();
+    assert_eq!(detail["computer"]["id"], id);
+
+    // Errors carry {kind, message} and nothing else.
+    let e = invoke(&w, "inventory_get", json!({"id": 987654})).unwrap_err();
+    assert_eq!(
+        e,
+        json!({"kind": "notFound", "message": "there is no computer with id 987654"})
+    );
+    let e = invoke(&w, "inventory_list", json!({"query": {"limit": 5000}})).unwrap_err();
+    assert_eq!(e["kind"], "invalid");
+    // A wrong argument name is refused by the adapter.
+    assert!(invoke(&w, "inventory_get", json!({"computerId": 1})).is_err());
+
+    let facets = invoke(&w, "inventory_facets", json!({})).unwrap();
+    assert_eq!(facets["total"], 120);
+    let updates = invoke(
+        &w,
+        "catalog_list",
+        json!({"query": {"hideSuperseded": true}}),
+    )
+    .unwrap();
+    assert!(updates["total"].as_i64().unwrap() > 5);
+}
+
+fn chrono_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
