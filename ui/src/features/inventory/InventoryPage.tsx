@@ -1,0 +1,261 @@
+import { ActionIcon, Button, Center, Group, Loader, NativeSelect, Text, TextInput, Tooltip } from "@mantine/core";
+import { useDebouncedValue, useHotkeys } from "@mantine/hooks";
+import { IconFileImport, IconFilterOff, IconRefresh, IconSearch, IconX } from "@tabler/icons-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useRef, useState, type ChangeEvent } from "react";
+import type { AgentState } from "../../bindings/AgentState";
+import type { ClientPolicy } from "../../bindings/ClientPolicy";
+import type { Computer } from "../../bindings/Computer";
+import type { ComputerQuery } from "../../bindings/ComputerQuery";
+import type { ComputerSort } from "../../bindings/ComputerSort";
+import type { Role } from "../../bindings/Role";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { PageHeader } from "../../components/PageHeader";
+import { usePagedSource } from "../../components/pagedSource";
+import { VirtualTable } from "../../components/VirtualTable";
+import { formatCount } from "../../lib/format";
+import { appSummary, inventoryFacets, inventoryList } from "../../lib/ipc";
+import { queryKeys } from "../../lib/queryKeys";
+import { useNow } from "../../lib/useNow";
+import { useImportDialog } from "../import/useImportDialog";
+import { computerColumns } from "./columns";
+import { ComputerDrawer } from "./ComputerDrawer";
+import { agentLabel, LAST_SEEN_OPTIONS, policyLabel, roleLabel } from "./labels";
+import { Welcome } from "./Welcome";
+
+interface Filters {
+  site: string;
+  role: string;
+  os: string;
+  policy: string;
+  agent: string;
+  lastSeen: string;
+}
+
+const NO_FILTERS: Filters = { site: "", role: "", os: "", policy: "", agent: "", lastSeen: "" };
+
+type ListQuery = Omit<ComputerQuery, "offset" | "limit">;
+
+function toQuery(filters: Filters, search: string, sort: ComputerSort, descending: boolean): ListQuery {
+  const lastSeen = LAST_SEEN_OPTIONS.find((o) => o.value === filters.lastSeen) ?? LAST_SEEN_OPTIONS[0];
+  return {
+    search: search || null,
+    siteId: filters.site ? Number(filters.site) : null,
+    role: (filters.role || null) as Role | null,
+    osName: filters.os || null,
+    clientPolicy: (filters.policy || null) as ClientPolicy | null,
+    agentState: (filters.agent || null) as AgentState | null,
+    lastSeenWithinDays: lastSeen.within,
+    lastSeenOlderThanDays: lastSeen.olderThan,
+    sort,
+    descending,
+  };
+}
+
+/** Inventory (SPEC C1): first-run welcome on an empty database, else the computer list. */
+export function InventoryPage() {
+  const summary = useQuery({ queryKey: queryKeys.summary, queryFn: appSummary });
+  const importDialog = useImportDialog("computers");
+
+  let body;
+  if (summary.isPending) {
+    body = (
+      <Center className="page">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  } else if (summary.isError) {
+    body = <ErrorAlert error={summary.error} onRetry={() => void summary.refetch()} />;
+  } else if (summary.data.computers === 0) {
+    body = <Welcome onImport={importDialog.open} />;
+  } else {
+    body = <InventoryBrowser onImport={importDialog.open} />;
+  }
+
+  return (
+    <div className="page" data-testid="area-inventory">
+      {body}
+      {importDialog.element}
+    </div>
+  );
+}
+
+function InventoryBrowser({ onImport }: { onImport: () => void }) {
+  const queryClient = useQueryClient();
+  const now = useNow();
+  const [searchText, setSearchText] = useState("");
+  const searchRef = useRef<HTMLInputElement>(null);
+  // Ctrl/Cmd+F or "/" jumps to the search box.
+  useHotkeys([
+    ["mod+F", () => searchRef.current?.focus()],
+    ["/", () => searchRef.current?.focus()],
+  ]);
+  const [search] = useDebouncedValue(searchText.trim(), 250);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [sort, setSort] = useState<{ key: ComputerSort; descending: boolean }>({ key: "name", descending: false });
+  const [selected, setSelected] = useState<Computer | null>(null);
+
+  const facets = useQuery({ queryKey: queryKeys.facets, queryFn: inventoryFacets });
+
+  const query = useMemo(() => toQuery(filters, search, sort.key, sort.descending), [filters, search, sort]);
+  const source = usePagedSource(queryKeys.computerList(query), (offset, limit) => inventoryList({ ...query, offset, limit }));
+  const columns = useMemo(() => computerColumns(now), [now]);
+
+  const setFilter = (key: keyof Filters) => (event: ChangeEvent<HTMLSelectElement>) => {
+    const value = event.currentTarget.value;
+    setFilters((f) => ({ ...f, [key]: value }));
+  };
+  const filtered = searchText.trim() !== "" || Object.values(filters).some((v) => v !== "");
+  const clearFilters = () => {
+    setFilters(NO_FILTERS);
+    setSearchText("");
+  };
+  const onSort = (key: ComputerSort) =>
+    setSort((s) => (s.key === key ? { key, descending: !s.descending } : { key, descending: false }));
+
+  const f = facets.data;
+  const siteOptions = [
+    { value: "", label: "All sites" },
+    ...(f?.sites ?? []).map((s) => ({ value: String(s.id), label: `${s.name} (${formatCount(s.computerCount)})` })),
+  ];
+  const countOptions = (all: string, values: { value: string; count: number }[] | undefined, label: (v: string) => string) => [
+    { value: "", label: all },
+    ...(values ?? []).map((c) => ({ value: c.value, label: `${label(c.value)} (${formatCount(c.count)})` })),
+  ];
+
+  const total = source.total;
+  const grandTotal = f?.total;
+
+  return (
+    <>
+      <PageHeader
+        title="Inventory"
+        description={
+          <span data-testid="inventory-total" data-total={total} aria-live="polite">
+            {total === undefined ? (
+              "Counting…"
+            ) : filtered && grandTotal !== undefined ? (
+              <>
+                <b>{formatCount(total)}</b> of {formatCount(grandTotal)} computers match
+              </>
+            ) : (
+              <>
+                <b>{formatCount(total)}</b> {total === 1 ? "computer" : "computers"}
+              </>
+            )}
+          </span>
+        }
+        actions={
+          <>
+            <Tooltip label="Refresh">
+              <ActionIcon
+                variant="default"
+                size="lg"
+                aria-label="Refresh"
+                onClick={() => void queryClient.invalidateQueries({ queryKey: queryKeys.inventory })}
+                data-testid="inventory-refresh"
+              >
+                <IconRefresh size={18} stroke={1.6} />
+              </ActionIcon>
+            </Tooltip>
+            <Button leftSection={<IconFileImport size={16} />} onClick={onImport} data-testid="open-import">
+              Import CSV
+            </Button>
+          </>
+        }
+      />
+
+      <Group gap="xs" mb="sm" wrap="wrap" role="search" aria-label="Filter computers">
+        <TextInput
+          placeholder="Search name, owner, e-mail, department"
+          aria-label="Search computers"
+          leftSection={<IconSearch size={15} />}
+          rightSection={
+            searchText ? (
+              <ActionIcon size="sm" variant="subtle" color="gray" aria-label="Clear search" onClick={() => setSearchText("")}>
+                <IconX size={14} />
+              </ActionIcon>
+            ) : undefined
+          }
+          ref={searchRef}
+          value={searchText}
+          onChange={(e) => setSearchText(e.currentTarget.value)}
+          w={280}
+          data-testid="filter-search"
+        />
+        <NativeSelect aria-label="Site" data={siteOptions} value={filters.site} onChange={setFilter("site")} w={190} data-testid="filter-site" />
+        <NativeSelect
+          aria-label="Role"
+          data={countOptions("All roles", f?.roles, roleLabel)}
+          value={filters.role}
+          onChange={setFilter("role")}
+          w={170}
+          data-testid="filter-role"
+        />
+        <NativeSelect
+          aria-label="Operating system"
+          data={countOptions("All operating systems", f?.osNames, (v) => v)}
+          value={filters.os}
+          onChange={setFilter("os")}
+          w={220}
+          data-testid="filter-os"
+        />
+        <NativeSelect
+          aria-label="Update-client policy"
+          data={countOptions("All client policies", f?.clientPolicies, policyLabel)}
+          value={filters.policy}
+          onChange={setFilter("policy")}
+          w={260}
+          data-testid="filter-policy"
+        />
+        <NativeSelect
+          aria-label="Agent state"
+          data={countOptions("All agent states", f?.agentStates, agentLabel)}
+          value={filters.agent}
+          onChange={setFilter("agent")}
+          w={190}
+          data-testid="filter-agent"
+        />
+        <NativeSelect
+          aria-label="Last seen"
+          data={LAST_SEEN_OPTIONS.map((o) => ({ value: o.value, label: o.label }))}
+          value={filters.lastSeen}
+          onChange={setFilter("lastSeen")}
+          w={190}
+          data-testid="filter-last-seen"
+        />
+        {filtered && (
+          <Button variant="subtle" color="gray" leftSection={<IconFilterOff size={15} />} onClick={clearFilters} data-testid="filter-clear">
+            Clear filters
+          </Button>
+        )}
+      </Group>
+
+      <VirtualTable
+        label="Computers"
+        source={source}
+        columns={columns}
+        sort={sort.key}
+        descending={sort.descending}
+        onSort={onSort}
+        rowKey={(c) => c.id}
+        rowAttributes={(c) => ({ "data-testid": "computer-row", "data-name": c.name })}
+        selectedKey={selected?.id ?? null}
+        onOpen={setSelected}
+        empty={
+          <EmptyState icon={IconSearch} title="No computers match">
+            <Text size="sm" c="dimmed">
+              Nothing in the inventory matches these filters.
+            </Text>
+            <Button mt="sm" variant="default" size="xs" onClick={clearFilters}>
+              Clear filters
+            </Button>
+          </EmptyState>
+        }
+      />
+
+      <ComputerDrawer computer={selected} onClose={() => setSelected(null)} />
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+import { Alert, Card, Loader, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { IconInfoCircle } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { CopyField } from "../../components/CopyField";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { PageHeader } from "../../components/PageHeader";
+import { formatCount } from "../../lib/format";
+import { appInfo, appSummary } from "../../lib/ipc";
+import { queryKeys } from "../../lib/queryKeys";
+
+export function SettingsPage() {
+  const info = useQuery({ queryKey: queryKeys.appInfo, queryFn: appInfo, staleTime: Infinity });
+  const summary = useQuery({ queryKey: queryKeys.summary, queryFn: appSummary });
+
+  return (
+    <div className="page">
+      <PageHeader title="Settings" description="Where this installation keeps its data." />
+      <div className="page-scroll">
+        <Stack gap="md" maw={900}>
+          <Card withBorder padding="md">
+            <Title order={3} fz="md" mb="sm">
+              Application
+            </Title>
+            {info.isPending && <Loader size="sm" aria-label="Loading" />}
+            {info.isError && <ErrorAlert error={info.error} onRetry={() => void info.refetch()} />}
+            {info.data && (
+              <Table variant="vertical" layout="fixed" withRowBorders={false} data-testid="settings-info">
+                <Table.Tbody>
+                  <Table.Tr>
+                    <Table.Th w={160}>Version</Table.Th>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace" data-testid="settings-version">
+                        {info.data.version}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                  <Table.Tr>
+                    <Table.Th>Data directory</Table.Th>
+                    <Table.Td>
+                      <CopyField value={info.data.dataDir} data-testid="settings-data-dir" />
+                    </Table.Td>
+                  </Table.Tr>
+                  <Table.Tr>
+                    <Table.Th>Database</Table.Th>
+                    <Table.Td>
+                      <CopyField value={info.data.databasePath} data-testid="settings-db-path" />
+                    </Table.Td>
+                  </Table.Tr>
+                </Table.Tbody>
+              </Table>
+            )}
+          </Card>
+
+          {summary.data && (
+            <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md">
+              {(
+                [
+                  ["Computers", summary.data.computers],
+                  ["Sites", summary.data.sites],
+                  ["Updates", summary.data.updates],
+                ] as const
+              ).map(([label, value]) => (
+                <Card withBorder padding="sm" key={label}>
+                  <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                    {label}
+                  </Text>
+                  <Text size="xl" fw={600}>
+                    {formatCount(value)}
+                  </Text>
+                </Card>
+              ))}
+            </SimpleGrid>
+          )}
+
+          <Alert variant="light" color="gray" icon={<IconInfoCircle size={18} />} title="More settings will follow">
+            More settings arrive with the features that need them: the SMTP server and sender (with the password kept in
+            the operating system's credential store), sites and time zones, the approval policy and rollout defaults.
+            None of them can be changed in this version.
+          </Alert>
+        </Stack>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,273 @@
+import { ActionIcon, Badge, Button, Center, Group, Loader, NativeSelect, Switch, Text, TextInput, Tooltip } from "@mantine/core";
+import { useDebouncedValue, useHotkeys } from "@mantine/hooks";
+import { IconFileImport, IconFilterOff, IconPackage, IconRefresh, IconSearch, IconX } from "@tabler/icons-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useRef, useState } from "react";
+import type { Update } from "../../bindings/Update";
+import type { UpdateQuery } from "../../bindings/UpdateQuery";
+import type { UpdateSort } from "../../bindings/UpdateSort";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { PageHeader } from "../../components/PageHeader";
+import { usePagedSource } from "../../components/pagedSource";
+import { VirtualTable, type Column } from "../../components/VirtualTable";
+import { formatCount } from "../../lib/format";
+import { appSummary, catalogList } from "../../lib/ipc";
+import { queryKeys } from "../../lib/queryKeys";
+import { useImportDialog } from "../import/useImportDialog";
+import { CLASSIFICATIONS, SEVERITIES, SEVERITY_COLORS } from "./labels";
+
+function YesNo({ value }: { value: boolean }) {
+  return value ? <span>Yes</span> : <Text span c="dimmed" size="sm">No</Text>;
+}
+
+const COLUMNS: Column<Update, UpdateSort>[] = [
+  {
+    id: "kb",
+    header: "KB",
+    width: 110,
+    sortKey: "kb",
+    cell: (u) => (
+      <Text span size="sm" ff="monospace" fw={500}>
+        {u.kb}
+      </Text>
+    ),
+  },
+  { id: "bulletin", header: "Bulletin", width: 110, cell: (u) => u.bulletinId || <Text span c="dimmed" size="sm">—</Text> },
+  { id: "title", header: "Title", width: 320, grow: 3, sortKey: "title", cell: (u) => u.title, title: (u) => u.title },
+  { id: "classification", header: "Classification", width: 150, sortKey: "classification", cell: (u) => u.classification },
+  {
+    id: "severity",
+    header: "Severity",
+    width: 110,
+    sortKey: "severity",
+    cell: (u) => (
+      <Badge
+        size="sm"
+        variant={u.severity === "Critical" ? "filled" : "light"}
+        color={SEVERITY_COLORS[u.severity] ?? "gray"}
+        tt="none"
+      >
+        {u.severity}
+      </Badge>
+    ),
+  },
+  { id: "product", header: "Product", width: 170, grow: 1.2, sortKey: "product", cell: (u) => u.product, title: (u) => u.product },
+  {
+    id: "released",
+    header: "Released",
+    width: 110,
+    sortKey: "releaseDate",
+    cell: (u) => u.releaseDate ?? <Text span c="dimmed" size="sm">—</Text>,
+  },
+  {
+    id: "supersededBy",
+    header: "Superseded by",
+    width: 130,
+    cell: (u) =>
+      u.supersededBy ? (
+        <Text span size="sm" ff="monospace">
+          {u.supersededBy}
+        </Text>
+      ) : (
+        <Text span c="dimmed" size="sm">—</Text>
+      ),
+  },
+  { id: "reboot", header: "Reboot", width: 80, align: "center", cell: (u) => <YesNo value={u.rebootRequired} /> },
+  { id: "uninstallable", header: "Uninstallable", width: 110, align: "center", cell: (u) => <YesNo value={u.uninstallable} /> },
+  { id: "maxRun", header: "Max run (min)", width: 110, align: "right", cell: (u) => formatCount(u.maxRunMinutes) },
+];
+
+/** The update catalogue (SPEC C2). */
+export function UpdatesPage() {
+  const summary = useQuery({ queryKey: queryKeys.summary, queryFn: appSummary });
+  const importDialog = useImportDialog("updates");
+
+  let body;
+  if (summary.isPending) {
+    body = (
+      <Center className="page">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  } else if (summary.isError) {
+    body = <ErrorAlert error={summary.error} onRetry={() => void summary.refetch()} />;
+  } else if (summary.data.updates === 0) {
+    body = (
+      <>
+        <PageHeader title="Updates" />
+        <EmptyState
+          icon={IconPackage}
+          title="The update catalogue is empty"
+          data-testid="updates-empty"
+          actions={
+            <Group gap="xs">
+              <Button leftSection={<IconFileImport size={16} />} onClick={importDialog.open} data-testid="open-import-updates">
+                Import CSV
+              </Button>
+            </Group>
+          }
+        >
+          Import the updates you roll out (KB number, bulletin, title, classification, severity, product, release date…)
+          from a CSV file. {summary.data.computers === 0 && "The demo organisation on the Inventory page comes with a catalogue too."}
+        </EmptyState>
+      </>
+    );
+  } else {
+    body = <UpdatesBrowser onImport={importDialog.open} />;
+  }
+
+  return (
+    <div className="page" data-testid="area-updates">
+      {body}
+      {importDialog.element}
+    </div>
+  );
+}
+
+function UpdatesBrowser({ onImport }: { onImport: () => void }) {
+  const queryClient = useQueryClient();
+  const [searchText, setSearchText] = useState("");
+  const searchRef = useRef<HTMLInputElement>(null);
+  // Ctrl/Cmd+F or "/" jumps to the search box.
+  useHotkeys([
+    ["mod+F", () => searchRef.current?.focus()],
+    ["/", () => searchRef.current?.focus()],
+  ]);
+  const [search] = useDebouncedValue(searchText.trim(), 250);
+  const [severity, setSeverity] = useState("");
+  const [classification, setClassification] = useState("");
+  const [hideSuperseded, setHideSuperseded] = useState(false);
+  const [sort, setSort] = useState<{ key: UpdateSort; descending: boolean }>({ key: "releaseDate", descending: true });
+
+  const query = useMemo<Omit<UpdateQuery, "offset" | "limit">>(
+    () => ({
+      search: search || null,
+      severity: severity || null,
+      classification: classification || null,
+      hideSuperseded,
+      sort: sort.key,
+      descending: sort.descending,
+    }),
+    [search, severity, classification, hideSuperseded, sort],
+  );
+  const source = usePagedSource(queryKeys.updateList(query), (offset, limit) => catalogList({ ...query, offset, limit }));
+  const total = source.total;
+
+  const filtered = searchText.trim() !== "" || severity !== "" || classification !== "" || hideSuperseded;
+  const clearFilters = () => {
+    setSearchText("");
+    setSeverity("");
+    setClassification("");
+    setHideSuperseded(false);
+  };
+  const onSort = (key: UpdateSort) =>
+    setSort((s) => (s.key === key ? { key, descending: !s.descending } : { key, descending: key === "releaseDate" }));
+
+  return (
+    <>
+      <PageHeader
+        title="Updates"
+        description={
+          <span data-testid="updates-total" data-total={total} aria-live="polite">
+            {total === undefined ? (
+              "Counting…"
+            ) : (
+              <>
+                <b>{formatCount(total)}</b> {total === 1 ? "update" : "updates"}
+                {filtered ? " match" : " in the catalogue"}
+              </>
+            )}
+          </span>
+        }
+        actions={
+          <>
+            <Tooltip label="Refresh">
+              <ActionIcon
+                variant="default"
+                size="lg"
+                aria-label="Refresh"
+                onClick={() => void queryClient.invalidateQueries({ queryKey: queryKeys.catalog })}
+                data-testid="updates-refresh"
+              >
+                <IconRefresh size={18} stroke={1.6} />
+              </ActionIcon>
+            </Tooltip>
+            <Button leftSection={<IconFileImport size={16} />} onClick={onImport} data-testid="open-import-updates">
+              Import CSV
+            </Button>
+          </>
+        }
+      />
+
+      <Group gap="xs" mb="sm" wrap="wrap" role="search" aria-label="Filter updates">
+        <TextInput
+          placeholder="Search KB, bulletin, title, product"
+          aria-label="Search updates"
+          leftSection={<IconSearch size={15} />}
+          rightSection={
+            searchText ? (
+              <ActionIcon size="sm" variant="subtle" color="gray" aria-label="Clear search" onClick={() => setSearchText("")}>
+                <IconX size={14} />
+              </ActionIcon>
+            ) : undefined
+          }
+          ref={searchRef}
+          value={searchText}
+          onChange={(e) => setSearchText(e.currentTarget.value)}
+          w={280}
+          data-testid="updates-search"
+        />
+        <NativeSelect
+          aria-label="Severity"
+          data={[{ value: "", label: "All severities" }, ...SEVERITIES.map((s) => ({ value: s, label: s }))]}
+          value={severity}
+          onChange={(e) => setSeverity(e.currentTarget.value)}
+          w={170}
+          data-testid="filter-severity"
+        />
+        <NativeSelect
+          aria-label="Classification"
+          data={[{ value: "", label: "All classifications" }, ...CLASSIFICATIONS.map((c) => ({ value: c, label: c }))]}
+          value={classification}
+          onChange={(e) => setClassification(e.currentTarget.value)}
+          w={200}
+          data-testid="filter-classification"
+        />
+        <Switch
+          label="Hide superseded"
+          checked={hideSuperseded}
+          onChange={(e) => setHideSuperseded(e.currentTarget.checked)}
+          data-testid="filter-hide-superseded"
+          ml="xs"
+        />
+        {filtered && (
+          <Button variant="subtle" color="gray" leftSection={<IconFilterOff size={15} />} onClick={clearFilters}>
+            Clear filters
+          </Button>
+        )}
+      </Group>
+
+      <VirtualTable
+        label="Updates"
+        source={source}
+        columns={COLUMNS}
+        sort={sort.key}
+        descending={sort.descending}
+        onSort={onSort}
+        rowKey={(u) => u.id}
+        rowAttributes={(u) => ({ "data-testid": "update-row", "data-kb": u.kb })}
+        empty={
+          <EmptyState icon={IconSearch} title="No updates match">
+            <Text size="sm" c="dimmed">
+              Nothing in the catalogue matches these filters.
+            </Text>
+            <Button mt="sm" variant="default" size="xs" onClick={clearFilters}>
+              Clear filters
+            </Button>
+          </EmptyState>
+        }
+      />
+    </>
+  );
+}
