@@ -10,6 +10,9 @@ use patchdesk_core::inventory::{
     Role,
 };
 
+/// A query and the plain filter that must give the same computers.
+type Pred = Box<dyn Fn(&Computer) -> bool>;
+
 async fn all(pool: &patchdesk_core::SqlitePool) -> Vec<Computer> {
     let mut out = Vec::new();
     let mut q = ComputerQuery {
@@ -47,7 +50,7 @@ async fn filters_match_an_in_memory_reference() {
     let sites = list_sites(&pool).await.unwrap();
     let berlin = sites.iter().find(|s| s.name == "Berlin").unwrap();
 
-    let cases: Vec<(ComputerQuery, Box<dyn Fn(&Computer) -> bool>)> = vec![
+    let cases: Vec<(ComputerQuery, Pred)> = vec![
         (
             ComputerQuery {
                 site_id: Some(berlin.id),

@@ -696,7 +696,7 @@ pub fn write_csv(
         ])
         .map_err(io(&cpath))?;
         n += 1;
-        if n % 10_000 == 0 {
+        if n.is_multiple_of(10_000) {
             progress.advance(n);
         }
     }
