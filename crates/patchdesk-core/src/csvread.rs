@@ -166,8 +166,13 @@ impl<R: BufRead> CsvReader<R> {
                             field.push(b);
                         }
                         _ => {
+                            // Copy the run of ordinary bytes in one go.
                             state = State::Unquoted;
-                            field.push(b);
+                            let start = i - 1;
+                            while i < buf.len() && !matches!(buf[i], b',' | b'\n' | b'\r' | b'"') {
+                                i += 1;
+                            }
+                            field.extend_from_slice(&buf[start..i]);
                         }
                     },
                     State::Quoted => match b {
@@ -176,7 +181,13 @@ impl<R: BufRead> CsvReader<R> {
                             self.line += 1;
                             field.push(b);
                         }
-                        _ => field.push(b),
+                        _ => {
+                            let start = i - 1;
+                            while i < buf.len() && !matches!(buf[i], b'"' | b'\n') {
+                                i += 1;
+                            }
+                            field.extend_from_slice(&buf[start..i]);
+                        }
                     },
                     State::QuoteInQuoted => match b {
                         b'"' => {

@@ -113,4 +113,23 @@ async fn two_writers_do_not_fail_with_database_is_locked() {
         patchdesk_core::summary(&p1).await.unwrap().computers,
         20_000
     );
+    // The bulk path dropped the secondary indexes during each import and rebuilt them.
+    assert!(std::fs::metadata(&a).unwrap().len() > patchdesk_core::inventory::BULK_BYTES);
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'computers' ORDER BY name",
+    )
+    .fetch_all(&p1)
+    .await
+    .unwrap();
+    let names: Vec<&str> = names.iter().map(|n| n.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "computers_last_run",
+            "computers_last_seen",
+            "computers_os_version",
+            "computers_site",
+            "sqlite_autoindex_computers_1"
+        ]
+    );
 }

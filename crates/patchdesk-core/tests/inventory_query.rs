@@ -193,24 +193,33 @@ async fn sorting_and_paging_are_stable() {
             assert_eq!(a, b, "{sort:?} desc={descending}");
         }
     }
-    // Never-seen computers come last in both directions.
+    // Never-seen computers count as the oldest: first ascending, last descending.
     for descending in [false, true] {
-        let p = list_computers(
-            &pool,
-            &ComputerQuery {
-                sort: ComputerSort::LastSeen,
-                descending,
-                limit: 1000,
-                ..Default::default()
-            },
-            now(),
-        )
-        .await
-        .unwrap();
-        let first_none = p.rows.iter().position(|c| c.last_seen.is_none());
-        if let Some(i) = first_none {
-            assert!(p.rows[i..].iter().all(|c| c.last_seen.is_none()));
-        }
+        // Rows 0..1000 ascending, rows 200..1200 descending: both hold the ends.
+        let offset = if descending { 200 } else { 0 };
+        let q = ComputerQuery {
+            sort: ComputerSort::LastSeen,
+            descending,
+            offset,
+            limit: 1000,
+            ..Default::default()
+        };
+        let p = list_computers(&pool, &q, now()).await.unwrap();
+        assert_eq!(p.total, 1200);
+        let never: Vec<usize> = p
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.last_seen.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        assert!(!never.is_empty(), "the demo has never-seen computers");
+        let expected: Vec<usize> = if descending {
+            (1000 - never.len()..1000).collect()
+        } else {
+            (0..never.len()).collect()
+        };
+        assert_eq!(never, expected, "descending={descending}");
     }
     let e = list_computers(
         &pool,

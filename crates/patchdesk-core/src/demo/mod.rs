@@ -6,7 +6,8 @@ mod rng;
 
 use crate::catalog::{upsert_updates, UpdateRecord};
 use crate::inventory::{
-    ensure_site, upsert_computers, AgentState, ClientPolicy, ComputerRecord, Role, WRITE_COLUMNS,
+    ensure_site, restore_indexes, suspend_indexes, upsert_computers, AgentState, ClientPolicy,
+    ComputerRecord, Role, WRITE_COLUMNS,
 };
 use crate::ports::Progress;
 use crate::{db, Error, Result};
@@ -593,22 +594,27 @@ pub async fn load(
     let mut batch = Vec::with_capacity(crate::inventory::BATCH_ROWS);
     let mut done = 0u64;
     let update_all: Vec<&str> = WRITE_COLUMNS.to_vec();
+    let suspended = if options.computers > 20_000 {
+        suspend_indexes(&mut tx, "computers").await?
+    } else {
+        Vec::new()
+    };
     for c in Generator::new(options, now) {
         let mut rec = c.record;
         rec.site_id = site_ids[c.site];
         batch.push(rec);
         if batch.len() == crate::inventory::BATCH_ROWS {
-            upsert_computers(&mut tx, &batch, &update_all).await?;
             done += batch.len() as u64;
-            batch.clear();
+            upsert_computers(&mut tx, &mut batch, &update_all).await?;
             progress.advance(done);
             if progress.is_cancelled() {
                 return Err(Error::Cancelled);
             }
         }
     }
-    upsert_computers(&mut tx, &batch, &update_all).await?;
     done += batch.len() as u64;
+    upsert_computers(&mut tx, &mut batch, &update_all).await?;
+    restore_indexes(&mut tx, &suspended).await?;
     progress.advance(done);
     tx.commit().await?;
     Ok(DemoSummary {

@@ -251,6 +251,11 @@ pub async fn import_computers(
         .collect();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut batch: Vec<ComputerRecord> = Vec::with_capacity(super::BATCH_ROWS);
+    let suspended = if size > super::BULK_BYTES {
+        super::suspend_indexes(&mut tx, "computers").await?
+    } else {
+        Vec::new()
+    };
 
     loop {
         let rec = match reader.next_record() {
@@ -340,8 +345,7 @@ pub async fn import_computers(
         }
         batch.push(row.into_record(site_id));
         if batch.len() >= super::BATCH_ROWS {
-            upsert_computers(&mut tx, &batch, &update_cols).await?;
-            batch.clear();
+            upsert_computers(&mut tx, &mut batch, &update_cols).await?;
             progress.advance(reader.bytes_read());
             if progress.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -354,7 +358,8 @@ pub async fn import_computers(
             path.display()
         )));
     }
-    upsert_computers(&mut tx, &batch, &update_cols).await?;
+    upsert_computers(&mut tx, &mut batch, &update_cols).await?;
+    super::restore_indexes(&mut tx, &suspended).await?;
     progress.advance(size);
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     if options.dry_run || (options.all_or_nothing && report.rejected > 0) {

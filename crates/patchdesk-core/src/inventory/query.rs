@@ -120,19 +120,30 @@ pub async fn list_computers(
     push_filters(&mut count, q, now);
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
 
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
-    push_filters(&mut qb, q, now);
+    // Find the page's ids first, over the indexes only, then fetch those rows: OFFSET
+    // then skips index entries instead of building and discarding whole joined rows.
     let dir = if q.descending { "DESC" } else { "ASC" };
-    // NULLs (never seen, unknown disk) go last either way; the name breaks ties.
     let col = order_by(q.sort);
-    qb.push(format!(" ORDER BY {col} IS NULL, {col} {dir}"));
-    if q.sort != ComputerSort::Name {
-        qb.push(format!(", c.name {dir}"));
+    // NULL sorts first ascending (a computer never seen is the oldest), last descending;
+    // the name breaks ties.
+    let order = if q.sort == ComputerSort::Name {
+        format!(" ORDER BY c.name {dir}")
+    } else {
+        format!(" ORDER BY {col} {dir}, c.name {dir}")
+    };
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
+    qb.push(" WHERE c.id IN (SELECT c.id FROM computers c");
+    if q.sort == ComputerSort::Site {
+        qb.push(" JOIN sites s ON s.id = c.site_id");
     }
-    qb.push(" LIMIT ")
+    push_filters(&mut qb, q, now);
+    qb.push(&order)
+        .push(" LIMIT ")
         .push_bind(limit as i64)
         .push(" OFFSET ")
-        .push_bind(q.offset as i64);
+        .push_bind(q.offset as i64)
+        .push(")")
+        .push(&order);
     let rows = qb.build().fetch_all(pool).await?;
     Ok(ComputerPage {
         total,
