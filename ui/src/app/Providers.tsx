@@ -7,12 +7,14 @@ import { theme } from "./theme";
 interface ProvidersProps {
   client: QueryClient;
   children: ReactNode;
+  /** "test" turns Mantine's transitions and portals off (jsdom runs no animation frames for them). */
+  env?: "default" | "test";
 }
 
 /** Theme, notifications and the query cache; shared by the app and the tests. */
-export function Providers({ client, children }: ProvidersProps) {
+export function Providers({ client, children, env }: ProvidersProps) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
       <Notifications position="bottom-right" limit={4} />
       <QueryClientProvider client={client}>{children}</QueryClientProvider>
     </MantineProvider>

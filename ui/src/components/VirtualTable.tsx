@@ -16,6 +16,8 @@ const FETCH_SETTLE_MS = 60;
 export interface Column<Row, SortKey extends string> {
   id: string;
   header: string;
+  /** Full name (Columns menu, sort tooltip) when `header` is abbreviated. */
+  label?: string;
   /** Minimum width in px; extra width is shared out by `grow`. */
   width: number;
   grow?: number;
@@ -25,6 +27,10 @@ export interface Column<Row, SortKey extends string> {
   cell: (row: Row) => ReactNode;
   /** Tooltip for the cell (full text of a truncated value). */
   title?: (row: Row) => string | undefined;
+  /** False for a column the Columns menu must not hide (the row's name). Defaults to true. */
+  hideable?: boolean;
+  /** Left out until the user shows it from the Columns menu. */
+  hiddenByDefault?: boolean;
 }
 
 interface VirtualTableProps<Row, SortKey extends string> {
@@ -209,7 +215,7 @@ export function VirtualTable<Row, SortKey extends string>(props: VirtualTablePro
                         className="vt-sort"
                         data-sorted={sorted || undefined}
                         onClick={() => onSort(col.sortKey as SortKey)}
-                        title={`Sort by ${col.header}`}
+                        title={`Sort by ${col.label ?? col.header}`}
                       >
                         <span className="vt-sort-label">{col.header}</span>
                         {sorted ? (
@@ -223,7 +229,9 @@ export function VirtualTable<Row, SortKey extends string>(props: VirtualTablePro
                         )}
                       </UnstyledButton>
                     ) : (
-                      <span className="vt-sort-label">{col.header}</span>
+                      <span className="vt-sort-label" title={col.label}>
+                        {col.header}
+                      </span>
                     )}
                   </div>
                 );

@@ -15,6 +15,10 @@ export function testQueryClient(): QueryClient {
 /** Renders `ui` inside the app's providers with a fresh query cache that never retries. */
 export function renderWithProviders(ui: ReactElement): RenderResult & { client: QueryClient } {
   const client = testQueryClient();
-  const result = render(<Providers client={client}>{ui}</Providers>);
+  const result = render(
+    <Providers client={client} env="test">
+      {ui}
+    </Providers>,
+  );
   return { ...result, client };
 }

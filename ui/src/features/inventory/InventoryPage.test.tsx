@@ -5,6 +5,7 @@ import type { ComputerQuery } from "../../bindings/ComputerQuery";
 import { computer, facets } from "../../test/fixtures";
 import { deferred, mockCommands } from "../../test/ipc";
 import { renderWithProviders } from "../../test/render";
+import { computerColumns, INVENTORY_COLUMNS_KEY } from "./columns";
 import { InventoryPage } from "./InventoryPage";
 
 const summary = { computers: 3, sites: 2, updates: 5 };
@@ -188,5 +189,76 @@ describe("inventory", () => {
     await user.click(screen.getByRole("button", { name: "Try again" }));
     await waitFor(() => expect(screen.getByTestId("inventory-total")).toHaveAttribute("data-total", "1"));
     expect(screen.queryByText("database is locked")).not.toBeInTheDocument();
+  });
+});
+
+describe("inventory columns", () => {
+  beforeEach(sizeScrollAreas);
+  afterEach(() => vi.restoreAllMocks());
+
+  const mockList = () =>
+    mockCommands({
+      app_summary: () => summary,
+      inventory_facets: () => facets,
+      inventory_list: () => ({ total: 1, offset: 0, rows: [computer(1, { name: "SEO-WS-0001" })] }),
+    });
+  const headers = () => screen.getAllByRole("columnheader").map((h) => h.textContent);
+
+  it("leaves Department and Role out by default and fits the default window", async () => {
+    mockList();
+    renderWithProviders(<InventoryPage />);
+    await screen.findByTestId("computer-row");
+    expect(headers()).toEqual(["Name", "Site", "OS", "Version", "Owner", "Last seen", "Last run", "Free GB", "Agent", "Policy"]);
+    // 1440 px window - 224 px navigation - 2 x 16 px padding - 2 px border - a 15 px scroll bar.
+    const defaults = computerColumns(Date.now()).filter((c) => !c.hiddenByDefault);
+    expect(defaults.reduce((sum, c) => sum + c.width, 0)).toBeLessThanOrEqual(1167);
+  });
+
+  it("hides a column from the Columns menu, remembers it and resets to the defaults", async () => {
+    mockList();
+    const user = userEvent.setup();
+    const first = renderWithProviders(<InventoryPage />);
+    await screen.findByTestId("computer-row");
+    expect(headers()).toContain("Owner");
+
+    await user.click(screen.getByTestId("columns-menu"));
+    expect(await screen.findByRole("checkbox", { name: "Name" })).toBeDisabled();
+    expect(screen.getByRole("checkbox", { name: "Department" })).not.toBeChecked();
+    await user.click(screen.getByRole("checkbox", { name: "Owner" }));
+    await waitFor(() => expect(headers()).not.toContain("Owner"));
+    expect(within(screen.getByTestId("computer-row")).queryByText("Kim Min-jun")).not.toBeInTheDocument();
+    expect(JSON.parse(window.localStorage.getItem(INVENTORY_COLUMNS_KEY) ?? "{}")).toMatchObject({ owner: false, site: true });
+
+    // A new window (remount) shows the same columns.
+    first.unmount();
+    renderWithProviders(<InventoryPage />);
+    await screen.findByTestId("computer-row");
+    expect(headers()).not.toContain("Owner");
+    expect(screen.getByTestId("columns-menu")).toHaveTextContent("3 hidden");
+
+    await user.click(screen.getByTestId("columns-menu"));
+    await user.click(await screen.findByRole("button", { name: /Reset/ }));
+    await waitFor(() => expect(headers()).toContain("Owner"));
+    expect(headers()).not.toContain("Department");
+    expect(window.localStorage.getItem(INVENTORY_COLUMNS_KEY)).toBeNull();
+  });
+
+  it("shows a column hidden by default once it is ticked", async () => {
+    mockList();
+    const user = userEvent.setup();
+    renderWithProviders(<InventoryPage />);
+    await screen.findByTestId("computer-row");
+    await user.click(screen.getByTestId("columns-menu"));
+    await user.click(await screen.findByRole("checkbox", { name: "Department" }));
+    await waitFor(() => expect(headers()).toContain("Department"));
+    expect(within(screen.getByTestId("computer-row")).getByText("Finance")).toBeInTheDocument();
+  });
+
+  it("shows the short policy label with the full label as its tooltip", async () => {
+    mockList();
+    renderWithProviders(<InventoryPage />);
+    const row = await screen.findByTestId("computer-row");
+    const cell = within(row).getByText("Auto DL, scheduled");
+    expect(cell).toHaveAttribute("title", "Auto download, scheduled install");
   });
 });

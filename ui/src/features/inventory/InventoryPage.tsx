@@ -9,6 +9,8 @@ import type { Computer } from "../../bindings/Computer";
 import type { ComputerQuery } from "../../bindings/ComputerQuery";
 import type { ComputerSort } from "../../bindings/ComputerSort";
 import type { Role } from "../../bindings/Role";
+import { useColumnVisibility } from "../../components/columnVisibility";
+import { ColumnsMenu } from "../../components/ColumnsMenu";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
@@ -19,7 +21,7 @@ import { appSummary, inventoryFacets, inventoryList } from "../../lib/ipc";
 import { queryKeys } from "../../lib/queryKeys";
 import { useNow } from "../../lib/useNow";
 import { useImportDialog } from "../import/useImportDialog";
-import { computerColumns } from "./columns";
+import { computerColumns, INVENTORY_COLUMNS_KEY } from "./columns";
 import { ComputerDrawer } from "./ComputerDrawer";
 import { agentLabel, LAST_SEEN_OPTIONS, policyLabel, roleLabel } from "./labels";
 import { Welcome } from "./Welcome";
@@ -100,7 +102,8 @@ function InventoryBrowser({ onImport }: { onImport: () => void }) {
 
   const query = useMemo(() => toQuery(filters, search, sort.key, sort.descending), [filters, search, sort]);
   const source = usePagedSource(queryKeys.computerList(query), (offset, limit) => inventoryList({ ...query, offset, limit }));
-  const columns = useMemo(() => computerColumns(now), [now]);
+  const allColumns = useMemo(() => computerColumns(now), [now]);
+  const columnVisibility = useColumnVisibility(INVENTORY_COLUMNS_KEY, allColumns);
 
   const setFilter = (key: keyof Filters) => (event: ChangeEvent<HTMLSelectElement>) => {
     const value = event.currentTarget.value;
@@ -148,6 +151,7 @@ function InventoryBrowser({ onImport }: { onImport: () => void }) {
         }
         actions={
           <>
+            <ColumnsMenu columns={allColumns} visibility={columnVisibility} data-testid="columns-menu" />
             <Tooltip label="Refresh">
               <ActionIcon
                 variant="default"
@@ -235,7 +239,7 @@ function InventoryBrowser({ onImport }: { onImport: () => void }) {
       <VirtualTable
         label="Computers"
         source={source}
-        columns={columns}
+        columns={columnVisibility.visible}
         sort={sort.key}
         descending={sort.descending}
         onSort={onSort}

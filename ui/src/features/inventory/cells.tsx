@@ -39,9 +39,11 @@ export function LastRunCell({ computer, now }: { computer: Computer; now: number
   const limit = RERUN_INTERVAL_DAYS[computer.role];
   return (
     <Group gap={6} wrap="nowrap" title={instantTitle(computer.lastRun, computer.siteTimeZone)}>
-      <span>{relativeTime(computer.lastRun, now)}</span>
+      <span className="cell-shrink">{relativeTime(computer.lastRun, now)}</span>
       {stale && (
+        // In a narrow column the time gives way (ellipsis), never the badge.
         <Badge
+          className="cell-keep"
           size="xs"
           variant="light"
           color="orange"

@@ -9,6 +9,14 @@ export const POLICY_LABELS: Record<ClientPolicy, string> = {
   configmgr_advertised: "Configuration Manager program",
 };
 
+/** Short forms for the Policy column; the full label is the cell's tooltip. */
+export const POLICY_SHORT_LABELS: Record<ClientPolicy, string> = {
+  notify_download: "Notify DL + install",
+  auto_download_notify_install: "Auto DL, notify",
+  auto_download_scheduled: "Auto DL, scheduled",
+  configmgr_advertised: "ConfigMgr program",
+};
+
 /** What the user of a computer must do under each policy (SPEC, "Prepare the deployment"). */
 export const POLICY_HELP: Record<ClientPolicy, string> = {
   notify_download: "A local administrator must accept the download and then the install.",
@@ -45,6 +53,10 @@ export const LOW_DISK_GB = 10;
 
 export function policyLabel(value: string): string {
   return (POLICY_LABELS as Record<string, string>)[value] ?? value;
+}
+
+export function policyShortLabel(value: string): string {
+  return (POLICY_SHORT_LABELS as Record<string, string>)[value] ?? value;
 }
 
 export function agentLabel(value: string): string {

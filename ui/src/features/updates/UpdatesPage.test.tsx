@@ -5,6 +5,7 @@ import type { Update } from "../../bindings/Update";
 import type { UpdateQuery } from "../../bindings/UpdateQuery";
 import { mockCommands } from "../../test/ipc";
 import { renderWithProviders } from "../../test/render";
+import { UPDATE_COLUMNS, UPDATES_COLUMNS_KEY } from "./columns";
 import { UpdatesPage } from "./UpdatesPage";
 
 function update(id: number, over: Partial<Update> = {}): Update {
@@ -63,5 +64,32 @@ describe("updates", () => {
     await user.click(screen.getByLabelText("Hide superseded"));
     await waitFor(() => expect(log.argsOf("catalog_list").at(-1)?.query).toMatchObject({ hideSuperseded: true, severity: null }));
     await waitFor(() => expect(screen.getByTestId("updates-total")).toHaveAttribute("data-total", "1"));
+  });
+
+  it("fits the most useful columns in the default window and shows the others on demand", async () => {
+    mockCommands({
+      app_summary: () => ({ computers: 10, sites: 1, updates: 1 }),
+      catalog_list: () => ({ total: 1, offset: 0, rows: [update(1, { supersededBy: "KB5000009" })] }),
+    });
+    const user = userEvent.setup();
+    const first = renderWithProviders(<UpdatesPage />);
+    await screen.findByTestId("update-row");
+    const headers = () => screen.getAllByRole("columnheader").map((h) => h.textContent);
+    expect(headers()).toEqual(["KB", "Title", "Classification", "Severity", "Product", "Released", "Reboot", "Uninstallable"]);
+    // 1440 px window - 224 px navigation - 2 x 16 px padding - 2 px border - a 15 px scroll bar.
+    const defaults = UPDATE_COLUMNS.filter((c) => !c.hiddenByDefault);
+    expect(defaults.reduce((sum, c) => sum + c.width, 0)).toBeLessThanOrEqual(1167);
+
+    await user.click(screen.getByTestId("updates-columns-menu"));
+    expect(await screen.findByRole("checkbox", { name: "KB" })).toBeDisabled();
+    await user.click(screen.getByRole("checkbox", { name: "Superseded by" }));
+    await waitFor(() => expect(headers()).toContain("Superseded by"));
+    expect(within(screen.getByTestId("update-row")).getByText("KB5000009")).toBeInTheDocument();
+    expect(JSON.parse(window.localStorage.getItem(UPDATES_COLUMNS_KEY) ?? "{}")).toMatchObject({ supersededBy: true });
+
+    first.unmount();
+    renderWithProviders(<UpdatesPage />);
+    await screen.findByTestId("update-row");
+    expect(headers()).toContain("Superseded by");
   });
 });

@@ -1,82 +1,23 @@
-import { ActionIcon, Badge, Button, Center, Group, Loader, NativeSelect, Switch, Text, TextInput, Tooltip } from "@mantine/core";
+import { ActionIcon, Button, Center, Group, Loader, NativeSelect, Switch, Text, TextInput, Tooltip } from "@mantine/core";
 import { useDebouncedValue, useHotkeys } from "@mantine/hooks";
 import { IconFileImport, IconFilterOff, IconPackage, IconRefresh, IconSearch, IconX } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState } from "react";
-import type { Update } from "../../bindings/Update";
 import type { UpdateQuery } from "../../bindings/UpdateQuery";
 import type { UpdateSort } from "../../bindings/UpdateSort";
+import { useColumnVisibility } from "../../components/columnVisibility";
+import { ColumnsMenu } from "../../components/ColumnsMenu";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
 import { usePagedSource } from "../../components/pagedSource";
-import { VirtualTable, type Column } from "../../components/VirtualTable";
+import { VirtualTable } from "../../components/VirtualTable";
 import { formatCount } from "../../lib/format";
 import { appSummary, catalogList } from "../../lib/ipc";
 import { queryKeys } from "../../lib/queryKeys";
 import { useImportDialog } from "../import/useImportDialog";
-import { CLASSIFICATIONS, SEVERITIES, SEVERITY_COLORS } from "./labels";
-
-function YesNo({ value }: { value: boolean }) {
-  return value ? <span>Yes</span> : <Text span c="dimmed" size="sm">No</Text>;
-}
-
-const COLUMNS: Column<Update, UpdateSort>[] = [
-  {
-    id: "kb",
-    header: "KB",
-    width: 110,
-    sortKey: "kb",
-    cell: (u) => (
-      <Text span size="sm" ff="monospace" fw={500}>
-        {u.kb}
-      </Text>
-    ),
-  },
-  { id: "bulletin", header: "Bulletin", width: 110, cell: (u) => u.bulletinId || <Text span c="dimmed" size="sm">—</Text> },
-  { id: "title", header: "Title", width: 320, grow: 3, sortKey: "title", cell: (u) => u.title, title: (u) => u.title },
-  { id: "classification", header: "Classification", width: 150, sortKey: "classification", cell: (u) => u.classification },
-  {
-    id: "severity",
-    header: "Severity",
-    width: 110,
-    sortKey: "severity",
-    cell: (u) => (
-      <Badge
-        size="sm"
-        variant={u.severity === "Critical" ? "filled" : "light"}
-        color={SEVERITY_COLORS[u.severity] ?? "gray"}
-        tt="none"
-      >
-        {u.severity}
-      </Badge>
-    ),
-  },
-  { id: "product", header: "Product", width: 170, grow: 1.2, sortKey: "product", cell: (u) => u.product, title: (u) => u.product },
-  {
-    id: "released",
-    header: "Released",
-    width: 110,
-    sortKey: "releaseDate",
-    cell: (u) => u.releaseDate ?? <Text span c="dimmed" size="sm">—</Text>,
-  },
-  {
-    id: "supersededBy",
-    header: "Superseded by",
-    width: 130,
-    cell: (u) =>
-      u.supersededBy ? (
-        <Text span size="sm" ff="monospace">
-          {u.supersededBy}
-        </Text>
-      ) : (
-        <Text span c="dimmed" size="sm">—</Text>
-      ),
-  },
-  { id: "reboot", header: "Reboot", width: 80, align: "center", cell: (u) => <YesNo value={u.rebootRequired} /> },
-  { id: "uninstallable", header: "Uninstallable", width: 110, align: "center", cell: (u) => <YesNo value={u.uninstallable} /> },
-  { id: "maxRun", header: "Max run (min)", width: 110, align: "right", cell: (u) => formatCount(u.maxRunMinutes) },
-];
+import { UPDATE_COLUMNS, UPDATES_COLUMNS_KEY } from "./columns";
+import { CLASSIFICATIONS, SEVERITIES } from "./labels";
 
 /** The update catalogue (SPEC C2). */
 export function UpdatesPage() {
@@ -153,6 +94,7 @@ function UpdatesBrowser({ onImport }: { onImport: () => void }) {
   );
   const source = usePagedSource(queryKeys.updateList(query), (offset, limit) => catalogList({ ...query, offset, limit }));
   const total = source.total;
+  const columnVisibility = useColumnVisibility(UPDATES_COLUMNS_KEY, UPDATE_COLUMNS);
 
   const filtered = searchText.trim() !== "" || severity !== "" || classification !== "" || hideSuperseded;
   const clearFilters = () => {
@@ -182,6 +124,7 @@ function UpdatesBrowser({ onImport }: { onImport: () => void }) {
         }
         actions={
           <>
+            <ColumnsMenu columns={UPDATE_COLUMNS} visibility={columnVisibility} data-testid="updates-columns-menu" />
             <Tooltip label="Refresh">
               <ActionIcon
                 variant="default"
@@ -251,7 +194,7 @@ function UpdatesBrowser({ onImport }: { onImport: () => void }) {
       <VirtualTable
         label="Updates"
         source={source}
-        columns={COLUMNS}
+        columns={columnVisibility.visible}
         sort={sort.key}
         descending={sort.descending}
         onSort={onSort}
