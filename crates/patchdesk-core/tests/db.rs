@@ -125,6 +125,7 @@ async fn two_writers_do_not_fail_with_database_is_locked() {
     assert_eq!(
         names,
         [
+            "computers_free_disk",
             "computers_last_run",
             "computers_last_seen",
             "computers_os_version",
