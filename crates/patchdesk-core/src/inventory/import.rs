@@ -1,6 +1,7 @@
 //! CSV import of computers: strict parsing, per-row report, one transaction.
 
 use super::{upsert_computers, AgentState, ClientPolicy, ComputerRecord, Role};
+use crate::csvread::Record;
 use crate::import::{
     check_shape, file_error, open_csv, ColumnSpec, HeaderMap, ImportOptions, ImportReport,
 };
@@ -267,7 +268,8 @@ pub async fn import_computers(
         if !check_shape(&mut report, &map, &rec) {
             continue;
         }
-        let row = match parse_row(&map, &rec) {
+        let mut rec = rec;
+        let row = match parse_row(&map, &mut rec) {
             Ok(r) => r,
             Err((k, reason)) => {
                 report.reject(rec.line, k.and_then(|k| map.column_name(k)), reason);
@@ -424,10 +426,35 @@ fn field<T>(k: usize, r: Result<T, String>) -> Result<T, RowError> {
     r.map_err(|e| (Some(k), e))
 }
 
-fn parse_row(map: &HeaderMap, rec: &crate::csvread::Record) -> Result<ParsedRow, RowError> {
+/// Move column `k`'s text out of the record, validated, without copying it.
+fn take_text(map: &HeaderMap, rec: &mut Record, k: usize, max: usize) -> Result<String, RowError> {
+    match map.index(k) {
+        Some(i) => field(
+            k,
+            validate::text_owned(std::mem::take(&mut rec.fields[i]), max),
+        ),
+        None => Ok(String::new()),
+    }
+}
+
+/// Move column `k`'s dotted version out of the record, validated.
+fn take_version(map: &HeaderMap, rec: &mut Record, k: usize) -> Result<String, RowError> {
+    let v = take_text(map, rec, k, 64)?;
+    field(k, validate::version(&v))?;
+    Ok(v)
+}
+
+fn parse_row(map: &HeaderMap, rec: &mut Record) -> Result<ParsedRow, RowError> {
+    let site = take_text(map, rec, SITE, 100)?;
+    let os_name = take_text(map, rec, OS_NAME, 200)?;
+    let domain = take_text(map, rec, DOMAIN, 253)?;
+    let department = take_text(map, rec, DEPARTMENT, 100)?;
+    let owner_name = take_text(map, rec, OWNER_NAME, 200)?;
+    let os_version = take_version(map, rec, OS_VERSION)?;
+    let agent_version = take_version(map, rec, AGENT_VERSION)?;
+    let rec = &*rec;
     let get = |k| map.get(rec, k);
     let name = field(NAME, validate::host_name(get(NAME)))?;
-    let site = field(SITE, validate::text(get(SITE), 100))?;
     if site.is_empty() {
         return Err((
             Some(SITE),
@@ -442,7 +469,6 @@ fn parse_row(map: &HeaderMap, rec: &crate::csvread::Record) -> Result<ParsedRow,
                 .to_string(),
         ),
     };
-    let os_name = field(OS_NAME, validate::text(get(OS_NAME), 200))?;
     let role = match field(ROLE, Role::parse(get(ROLE)))? {
         Some(r) => r,
         None if os_name.to_lowercase().contains("server") => Role::Server,
@@ -486,19 +512,19 @@ fn parse_row(map: &HeaderMap, rec: &crate::csvread::Record) -> Result<ParsedRow,
     }
     Ok(ParsedRow {
         name,
-        domain: field(DOMAIN, validate::text(get(DOMAIN), 253))?,
+        domain,
         site,
         time_zone,
-        department: field(DEPARTMENT, validate::text(get(DEPARTMENT), 100))?,
+        department,
         role,
         os_name,
-        os_version: field(OS_VERSION, validate::version(get(OS_VERSION)))?,
-        owner_name: field(OWNER_NAME, validate::text(get(OWNER_NAME), 200))?,
+        os_version,
+        owner_name,
         owner_email,
         last_seen: field(LAST_SEEN, validate::instant(get(LAST_SEEN)))?.map(|t| t.timestamp()),
         last_run: field(LAST_RUN, validate::instant(get(LAST_RUN)))?.map(|t| t.timestamp()),
         free_disk_gb,
-        agent_version: field(AGENT_VERSION, validate::version(get(AGENT_VERSION)))?,
+        agent_version,
         agent_state: field(AGENT_STATE, AgentState::parse(get(AGENT_STATE)))?,
         client_policy,
         prerequisites: serde_json::to_string(&prereqs).unwrap_or_else(|_| "{}".into()),

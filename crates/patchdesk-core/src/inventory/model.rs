@@ -20,6 +20,11 @@ impl Role {
         }
     }
     pub fn parse(v: &str) -> Result<Option<Role>, String> {
+        match v {
+            "workstation" => return Ok(Some(Role::Workstation)),
+            "server" => return Ok(Some(Role::Server)),
+            _ => {}
+        }
         match crate::import::normalize(v).as_str() {
             "" => Ok(None),
             "workstation" | "desktop" | "laptop" | "notebook" | "ws" | "client" | "pc" => {
@@ -77,6 +82,9 @@ impl ClientPolicy {
         }
     }
     pub fn parse(v: &str) -> Result<ClientPolicy, String> {
+        if let Some(p) = Self::ALL.iter().find(|p| p.as_str() == v) {
+            return Ok(*p);
+        }
         let n = crate::import::normalize(v);
         let p = match n.as_str() {
             "1" | "notifydownload" | "notifyfordownloadandnotifyforinstall"
@@ -122,6 +130,17 @@ impl AgentState {
         }
     }
     pub fn parse(v: &str) -> Result<AgentState, String> {
+        if let Some(a) = [
+            Self::Running,
+            Self::Stopped,
+            Self::NotInstalled,
+            Self::Unknown,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == v)
+        {
+            return Ok(a);
+        }
         Ok(match crate::import::normalize(v).as_str() {
             "running" | "started" | "ok" | "healthy" | "active" => AgentState::Running,
             "stopped" | "disabled" | "inactive" | "notrunning" => AgentState::Stopped,
