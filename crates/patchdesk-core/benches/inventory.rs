@@ -15,6 +15,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+// The same allocator as the CLI and the app.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const COMPUTERS: u32 = 200_000;
 
 struct Fixture {
