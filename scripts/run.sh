@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up, builds PatchDesk and starts it on the default data directory
-# (~/.local/share/com.patchdesk.app; PATCHDESK_DATA_DIR overrides it).
+# (~/.local/share/com.patchdesk.desktop; PATCHDESK_DATA_DIR overrides it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
