@@ -6,6 +6,7 @@ pub mod state;
 
 use state::AppState;
 use tauri::Manager;
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
 /// Register every command; shared by the app and the command tests.
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
@@ -39,10 +40,28 @@ pub fn run() {
                 Some(d) if !d.is_empty() => d.into(),
                 _ => app.path().app_data_dir()?,
             };
-            let state = tauri::async_runtime::block_on(AppState::open(data_dir.clone()))
-                .map_err(|e| format!("cannot open the database in {}: {e}", data_dir.display()))?;
-            tracing::info!(db = %state.db_path.display(), "database open");
-            app.manage(state);
+            match tauri::async_runtime::block_on(AppState::open(data_dir.clone())) {
+                Ok(state) => {
+                    tracing::info!(db = %state.db_path.display(), "database open");
+                    app.manage(state);
+                }
+                Err(e) => {
+                    // Say why in a window instead of vanishing; quit when it is closed.
+                    tracing::error!(error = %e, dir = %data_dir.display(), "cannot open the database");
+                    if let Some(w) = app.get_webview_window("main") {
+                        let _ = w.hide();
+                    }
+                    let handle = app.handle().clone();
+                    app.dialog()
+                        .message(format!(
+                            "PatchDesk cannot open its database in {}.\n\n{e}",
+                            data_dir.display()
+                        ))
+                        .title("PatchDesk cannot start")
+                        .kind(MessageDialogKind::Error)
+                        .show(move |_| handle.exit(1));
+                }
+            }
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -318,3 +318,59 @@ async fn fifty_megabyte_files() {
         "{e}"
     );
 }
+
+/// Cancelling mid-import (as the UI's Cancel button does) rolls everything back.
+#[tokio::test]
+async fn cancelling_an_import_changes_nothing() {
+    use patchdesk_core::ports::Progress;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// Asks to stop once the second batch has been written.
+    struct CancelAfterTwoBatches(AtomicU32);
+    impl Progress for CancelAfterTwoBatches {
+        fn advance(&self, _done: u64) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+        fn is_cancelled(&self) -> bool {
+            self.0.load(Ordering::SeqCst) >= 2
+        }
+    }
+
+    let (dir, pool) = fresh_db().await;
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        format!("{HEADER}{}", good_rows()).as_bytes(),
+    );
+    import(&pool, &seed, ImportOptions::default())
+        .await
+        .unwrap();
+    let before = fingerprint(&pool).await;
+    let csv = tempfile::tempdir().unwrap();
+    patchdesk_core::demo::write_csv(
+        csv.path(),
+        patchdesk_core::demo::DemoOptions {
+            computers: 5000,
+            seed: 11,
+        },
+        now(),
+        &NP,
+    )
+    .unwrap();
+    let progress = CancelAfterTwoBatches(AtomicU32::new(0));
+    let e = import_computers(
+        &pool,
+        &csv.path().join("computers.csv"),
+        ImportOptions::default(),
+        &progress,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
+    assert_eq!(
+        progress.0.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "stopped after two batches"
+    );
+    assert_eq!(fingerprint(&pool).await, before);
+}
