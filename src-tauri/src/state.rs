@@ -12,8 +12,9 @@ pub struct AppState {
     pub data_dir: PathBuf,
     pub db_path: PathBuf,
     pub clock: Arc<dyn Clock>,
-    /// Cancels the long task that is running (import, demo load).
-    pub cancel: CancelToken,
+    /// The cancel flag of the most recent long task (import, demo load); each task gets
+    /// its own, so starting one never clears another's pending cancel.
+    pub cancel: Mutex<CancelToken>,
 }
 
 impl AppState {
@@ -25,16 +26,19 @@ impl AppState {
             data_dir,
             db_path,
             clock: Arc::new(SystemClock),
-            cancel: CancelToken::default(),
+            cancel: Mutex::new(CancelToken::default()),
         })
     }
 
-    /// A progress sink for a new long task; resets the cancel flag.
+    /// A progress sink for a new long task, with a fresh cancel flag.
     pub fn progress(&self, channel: Channel<ProgressEvent>) -> ChannelProgress {
-        self.cancel.reset();
+        let token = CancelToken::default();
+        if let Ok(mut current) = self.cancel.lock() {
+            *current = token.clone();
+        }
         ChannelProgress {
             channel,
-            cancel: self.cancel.clone(),
+            cancel: token,
             inner: Mutex::new((None, Instant::now() - THROTTLE)),
         }
     }

@@ -1,7 +1,8 @@
 //! `patchdesk`: the command line over the same core the desktop app uses.
 //!
 //! Exit codes: 0 success; 1 an error (message on stderr, or `{"error": …}` on stdout with
-//! `--json`); 2 a usage error; 3 an import that applied but rejected some rows.
+//! `--json`); 2 a usage error; 3 an import that rejected rows (the accepted ones were
+//! imported, or none with --all-or-nothing). A --dry-run only reports, and exits 0.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -305,7 +306,7 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
             } else {
                 print_report(&report, what);
             }
-            if report.rejected > 0 {
+            if !report.dry_run && report.rejected > 0 {
                 return Ok(ExitCode::from(3));
             }
         }

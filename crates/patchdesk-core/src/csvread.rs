@@ -15,6 +15,8 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvFileError {
+    /// The file could not be read (an I/O failure), as opposed to bad content.
+    pub io: bool,
     pub line: u64,
     /// 1-based field number, when the problem is in one field.
     pub field: Option<usize>,
@@ -32,6 +34,7 @@ pub struct Record {
 
 fn io_error(line: u64, e: std::io::Error) -> CsvFileError {
     CsvFileError {
+        io: true,
         line,
         field: None,
         message: format!("could not read the file: {e}"),
@@ -80,6 +83,7 @@ impl<R: BufRead> CsvReader<R> {
             self.bytes_read += 3;
         } else if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) {
             return Err(CsvFileError {
+                io: false,
                 line: 1,
                 field: None,
                 message: "the file is UTF-16 text; save it as UTF-8 (CSV UTF-8 in Excel)".into(),
@@ -225,6 +229,7 @@ impl<R: BufRead> CsvReader<R> {
             }
             if record_bytes > MAX_RECORD_BYTES {
                 return Err(CsvFileError {
+                io: false,
                     line: start_line,
                     field: Some(fields.len() + 1),
                     message: format!(
@@ -236,6 +241,7 @@ impl<R: BufRead> CsvReader<R> {
         }
         if self.eof && state == State::Quoted {
             return Err(CsvFileError {
+                io: false,
                 line: quote_line,
                 field: Some(fields.len() + 1),
                 message: "a quoted field is never closed (unterminated quote); the rest of the file would be swallowed into it".into(),
@@ -252,6 +258,7 @@ impl<R: BufRead> CsvReader<R> {
                 Err(e) => {
                     let bad = e.as_bytes()[e.utf8_error().valid_up_to()];
                     return Err(CsvFileError {
+                io: false,
                         line: start_line,
                         field: Some(idx + 1),
                         message: format!(

@@ -6,7 +6,6 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -26,8 +25,9 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         && std::fs::metadata(path)
             .map(|m| m.len() > 0)
             .unwrap_or(false);
-    let url = format!("sqlite://{}", path.display());
-    let options = SqliteConnectOptions::from_str(&url)?
+    // A file name, not a URL: '?' or '%' in a directory name must not change its meaning.
+    let options = SqliteConnectOptions::new()
+        .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)

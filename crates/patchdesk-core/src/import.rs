@@ -175,7 +175,7 @@ impl HeaderMap {
                     "line 1: the header lacks a required column: {}",
                     missing.join("; ")
                 ),
-                serde_json::json!({ "line": 1, "headers": header.fields }),
+                serde_json::json!({ "line": 1 }),
             ));
         }
         Ok(HeaderMap {
@@ -227,6 +227,15 @@ pub fn open_csv(path: &Path) -> Result<(CsvReader<BufReader<File>>, u64, Record)
 
 /// A file-level CSV problem as an error naming the line and column.
 pub fn file_error(e: CsvFileError) -> Error {
+    if e.io {
+        return Error::io(
+            format!(
+                "line {}: reading the file failed; nothing was imported",
+                e.line
+            ),
+            std::io::Error::other(e.message),
+        );
+    }
     let place = match e.field {
         Some(f) => format!("line {}, column {f}", e.line),
         None => format!("line {}", e.line),
@@ -257,4 +266,55 @@ pub fn check_shape(report: &mut ImportReport, map: &HeaderMap, rec: &Record) -> 
         return false;
     }
     true
+}
+
+/// The webview names the file to import, and the webview is untrusted: it may only
+/// have PatchDesk read regular files ending in `.csv` or `.txt`, so that a hostile
+/// script cannot make it read, say, an SSH key and echo lines back in a rejection.
+pub fn check_webview_path(path: &Path) -> Result<()> {
+    let ext_ok = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+    if !ext_ok {
+        return Err(Error::invalid(format!(
+            "{} is not a .csv or .txt file",
+            path.display()
+        )));
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => Err(Error::invalid(format!("{} is not a file", path.display()))),
+        Err(e) => Err(Error::io(format!("opening {}", path.display()), e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webview_paths_are_limited_to_csv_and_txt_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("a.CSV");
+        std::fs::write(&csv, "name\n").unwrap();
+        assert!(check_webview_path(&csv).is_ok());
+        let key = dir.path().join("id_rsa");
+        std::fs::write(&key, "secret\n").unwrap();
+        assert!(check_webview_path(&key)
+            .unwrap_err()
+            .to_string()
+            .contains("not a .csv"));
+        let folder = dir.path().join("folder.csv");
+        std::fs::create_dir(&folder).unwrap();
+        assert!(check_webview_path(&folder)
+            .unwrap_err()
+            .to_string()
+            .contains("not a file"));
+        let missing = dir.path().join("missing.csv");
+        assert_eq!(
+            check_webview_path(&missing).unwrap_err().kind(),
+            crate::ErrorKind::Io
+        );
+    }
 }

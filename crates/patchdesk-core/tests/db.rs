@@ -9,22 +9,26 @@ use patchdesk_core::import::ImportOptions;
 #[tokio::test]
 async fn pragmas_are_set_on_every_connection() {
     let (_dir, pool) = fresh_db().await;
-    for _ in 0..6 {
-        let mut conn = pool.acquire().await.unwrap();
+    // Hold every pooled connection at once, so each one is checked, not one reused.
+    let mut conns = Vec::new();
+    for _ in 0..4 {
+        conns.push(pool.acquire().await.unwrap());
+    }
+    for conn in conns.iter_mut() {
         let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut **conn)
             .await
             .unwrap();
         let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut **conn)
             .await
             .unwrap();
         let (busy,): (i64,) = sqlx::query_as("PRAGMA busy_timeout")
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut **conn)
             .await
             .unwrap();
         let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous")
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut **conn)
             .await
             .unwrap();
         assert_eq!(mode, "wal");

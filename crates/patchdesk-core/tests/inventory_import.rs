@@ -374,3 +374,38 @@ async fn cancelling_an_import_changes_nothing() {
     );
     assert_eq!(fingerprint(&pool).await, before);
 }
+
+/// A file that mentions one prerequisite, or leaves the role blank, keeps what it does
+/// not say: the other prerequisites and the computer's role.
+#[tokio::test]
+async fn partial_files_keep_what_they_do_not_say() {
+    let (dir, pool) = fresh_db().await;
+    let f = write(dir.path(), "a.csv", b"name,site,time_zone,role,os_name,prereq:MSXML,prereq:.NET Framework\nSRV-1,Berlin,Europe/Berlin,server,Windows,8.40.9419.0,4.8.09032\n");
+    import(&pool, &f, ImportOptions::default()).await.unwrap();
+    let f = write(
+        dir.path(),
+        "b.csv",
+        b"name,site,role,prereq:MSXML\nSRV-1,Berlin,,8.110.7601.0\n",
+    );
+    let r = import(&pool, &f, ImportOptions::default()).await.unwrap();
+    assert_eq!((r.accepted, r.updated), (1, 1));
+    let page = list_computers(&pool, &ComputerQuery::default(), now())
+        .await
+        .unwrap();
+    assert_eq!(page.rows[0].role, patchdesk_core::inventory::Role::Server);
+    let d = patchdesk_core::inventory::get_computer(&pool, page.rows[0].id)
+        .await
+        .unwrap();
+    let p: Vec<(String, String)> = d
+        .prerequisites
+        .into_iter()
+        .map(|p| (p.name, p.version))
+        .collect();
+    assert_eq!(
+        p,
+        vec![
+            (".NET Framework".into(), "4.8.09032".into()),
+            ("MSXML".into(), "8.110.7601.0".into())
+        ]
+    );
+}

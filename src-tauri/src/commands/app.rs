@@ -20,5 +20,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 /// Ask the running long task (import, demo load) to stop; it rolls back.
 #[tauri::command]
 pub fn task_cancel(state: State<'_, AppState>) {
-    state.cancel.cancel();
+    if let Ok(token) = state.cancel.lock() {
+        token.cancel();
+    }
 }

@@ -19,6 +19,7 @@ pub async fn catalog_import(
     options: ImportOptions,
     on_progress: Channel<ProgressEvent>,
 ) -> CmdResult<ImportReport> {
+    patchdesk_core::import::check_webview_path(&path)?;
     let progress = state.progress(on_progress);
     Ok(catalog::import_updates(&state.pool, &path, options, &progress).await?)
 }

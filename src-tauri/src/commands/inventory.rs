@@ -34,6 +34,7 @@ pub async fn inventory_import(
     options: ImportOptions,
     on_progress: Channel<ProgressEvent>,
 ) -> CmdResult<ImportReport> {
+    patchdesk_core::import::check_webview_path(&path)?;
     let progress = state.progress(on_progress);
     Ok(inventory::import_computers(&state.pool, &path, options, &progress).await?)
 }

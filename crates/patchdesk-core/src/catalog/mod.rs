@@ -333,6 +333,10 @@ pub async fn import_updates(
     let mut batch = Vec::new();
     while let Some(rec) = reader.next_record().map_err(file_error)? {
         report.rows_read += 1;
+        // Also between batches of rejected rows, so a file of bad rows can be cancelled.
+        if report.rows_read.is_multiple_of(1000) && progress.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
         if !check_shape(&mut report, &map, &rec) {
             continue;
         }
@@ -391,6 +395,9 @@ pub async fn import_updates(
     if options.dry_run || (options.all_or_nothing && report.rejected > 0) {
         tx.rollback().await?;
         return Ok(report);
+    }
+    if progress.is_cancelled() {
+        return Err(Error::Cancelled);
     }
     tx.commit().await?;
     report.applied = true;

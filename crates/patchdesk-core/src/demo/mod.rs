@@ -645,7 +645,13 @@ pub fn write_csv(
         .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     let io = |p: &Path| {
         let p = p.to_path_buf();
-        move |e: csv::Error| Error::Internal(format!("writing {}: {e}", p.display()))
+        move |e: csv::Error| {
+            let context = format!("writing {}", p.display());
+            match e.into_kind() {
+                csv::ErrorKind::Io(io) => Error::io(context, io),
+                other => Error::Internal(format!("{context}: {other:?}")),
+            }
+        }
     };
     let cpath = dir.join("computers.csv");
     let mut w = csv::Writer::from_path(&cpath).map_err(io(&cpath))?;

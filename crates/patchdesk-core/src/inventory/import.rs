@@ -8,7 +8,7 @@ use crate::import::{
 use crate::ports::Progress;
 use crate::{db, validate, Error, Result};
 use sqlx::SqlitePool;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -245,11 +245,14 @@ pub async fn import_computers(
             },
         );
     }
-    let existing: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT name FROM computers")
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
+    // Existing computers and their roles: a blank role cell keeps the role they have.
+    let existing: HashMap<String, Role> =
+        sqlx::query_as::<_, (String, String)>("SELECT name, role FROM computers")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|(n, r)| (n, Role::from_db(&r)))
+            .collect();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut batch: Vec<ComputerRecord> = Vec::with_capacity(super::BATCH_ROWS);
     let suspended = if size > super::BULK_BYTES {
@@ -265,6 +268,10 @@ pub async fn import_computers(
             Err(e) => return Err(file_error(e)), // tx dropped: rolled back
         };
         report.rows_read += 1;
+        // Also between batches of rejected rows, so a file of bad rows can be cancelled.
+        if report.rows_read.is_multiple_of(1000) && progress.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
         if !check_shape(&mut report, &map, &rec) {
             continue;
         }
@@ -340,12 +347,17 @@ pub async fn import_computers(
         };
         seen.insert(row.name.clone(), rec.line);
         report.accepted += 1;
-        if existing.contains(&row.name) {
+        let role = match (row.role, existing.get(&row.name)) {
+            (Some(r), _) => r,
+            (None, Some(old)) => *old,
+            (None, None) => row.inferred_role,
+        };
+        if existing.contains_key(&row.name) {
             report.updated += 1;
         } else {
             report.inserted += 1;
         }
-        batch.push(row.into_record(site_id));
+        batch.push(row.into_record(site_id, role));
         if batch.len() >= super::BATCH_ROWS {
             upsert_computers(&mut tx, &mut batch, &update_cols).await?;
             progress.advance(reader.bytes_read());
@@ -383,7 +395,10 @@ struct ParsedRow {
     site: String,
     time_zone: Option<String>,
     department: String,
-    role: Role,
+    /// As the file says; `None` when the cell is blank or there is no role column.
+    role: Option<Role>,
+    /// From the OS name, for a new computer whose role the file does not give.
+    inferred_role: Role,
     os_name: String,
     os_version: String,
     owner_name: String,
@@ -398,13 +413,13 @@ struct ParsedRow {
 }
 
 impl ParsedRow {
-    fn into_record(self, site_id: i64) -> ComputerRecord {
+    fn into_record(self, site_id: i64, role: Role) -> ComputerRecord {
         ComputerRecord {
             name: self.name,
             domain: self.domain,
             site_id,
             department: self.department,
-            role: self.role,
+            role,
             os_name: self.os_name,
             os_version: self.os_version,
             owner_name: self.owner_name,
@@ -469,10 +484,11 @@ fn parse_row(map: &HeaderMap, rec: &mut Record) -> Result<ParsedRow, RowError> {
                 .to_string(),
         ),
     };
-    let role = match field(ROLE, Role::parse(get(ROLE)))? {
-        Some(r) => r,
-        None if os_name.to_lowercase().contains("server") => Role::Server,
-        None => Role::Workstation,
+    let role = field(ROLE, Role::parse(get(ROLE)))?;
+    let inferred_role = if os_name.to_lowercase().contains("server") {
+        Role::Server
+    } else {
+        Role::Workstation
     };
     let owner_email = match get(OWNER_EMAIL).trim() {
         "" => String::new(),
@@ -517,6 +533,7 @@ fn parse_row(map: &HeaderMap, rec: &mut Record) -> Result<ParsedRow, RowError> {
         time_zone,
         department,
         role,
+        inferred_role,
         os_name,
         os_version,
         owner_name,

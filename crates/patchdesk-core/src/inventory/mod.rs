@@ -97,7 +97,15 @@ pub async fn upsert_computers(
             qb.push(" ON CONFLICT(name) DO UPDATE SET ");
             let sets: Vec<String> = update_columns
                 .iter()
-                .map(|c| format!("{c} = excluded.{c}"))
+                .map(|c| match *c {
+                    // A file's prerequisite columns add to or replace those versions only;
+                    // prerequisites it does not mention (or leaves blank) are kept.
+                    "prerequisites" => {
+                        "prerequisites = json_patch(prerequisites, excluded.prerequisites)"
+                            .to_string()
+                    }
+                    c => format!("{c} = excluded.{c}"),
+                })
                 .collect();
             qb.push(sets.join(", "));
         }

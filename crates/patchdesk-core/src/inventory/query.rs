@@ -113,6 +113,16 @@ pub async fn list_computers(
     q: &ComputerQuery,
     now: DateTime<Utc>,
 ) -> Result<ComputerPage> {
+    for (what, d) in [
+        ("lastSeenWithinDays", q.last_seen_within_days),
+        ("lastSeenOlderThanDays", q.last_seen_older_than_days),
+    ] {
+        if d.is_some_and(|d| d > 36_500) {
+            return Err(Error::invalid(format!(
+                "{what} must be at most 36500 days (100 years)"
+            )));
+        }
+    }
     let limit = if q.limit == 0 { 100 } else { q.limit };
     if limit > 1000 {
         return Err(Error::invalid(format!(
