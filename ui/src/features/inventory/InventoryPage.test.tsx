@@ -243,6 +243,35 @@ describe("inventory columns", () => {
     expect(window.localStorage.getItem(INVENTORY_COLUMNS_KEY)).toBeNull();
   });
 
+  it("goes back to sorting by name when the sorted column is hidden", async () => {
+    const log = mockCommands({
+      app_summary: () => summary,
+      inventory_facets: () => facets,
+      inventory_list: (args) => {
+        const q = args.query as ComputerQuery;
+        const rows = [computer(1, { name: "A-01" }), computer(2, { name: "B-02" })];
+        return { total: 2, offset: 0, rows: q.sort === "name" ? rows : rows.reverse() };
+      },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<InventoryPage />);
+    const names = () => screen.getAllByTestId("computer-row").map((r) => r.getAttribute("data-name"));
+    await waitFor(() => expect(names()).toEqual(["A-01", "B-02"]));
+    await user.click(screen.getByRole("button", { name: "Owner" }));
+    await user.click(screen.getByRole("button", { name: "Owner" }));
+    await waitFor(() => expect(log.argsOf("inventory_list").at(-1)?.query).toMatchObject({ sort: "owner", descending: true }));
+    await waitFor(() => expect(names()).toEqual(["B-02", "A-01"]));
+
+    await user.click(screen.getByTestId("columns-menu"));
+    const before = log.argsOf("inventory_list").length;
+    await user.click(await screen.findByRole("checkbox", { name: "Owner" }));
+    await waitFor(() => expect(headers()).not.toContain("Owner"));
+    await waitFor(() => expect(names()).toEqual(["A-01", "B-02"]));
+    expect(screen.getByRole("columnheader", { name: "Name" })).toHaveAttribute("aria-sort", "ascending");
+    // The list is never asked for in the hidden column's order again.
+    expect(log.argsOf("inventory_list").slice(before).map((a) => (a.query as ComputerQuery).sort)).not.toContain("owner");
+  });
+
   it("shows a column hidden by default once it is ticked", async () => {
     mockList();
     const user = userEvent.setup();

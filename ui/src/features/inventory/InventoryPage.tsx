@@ -15,6 +15,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
 import { usePagedSource } from "../../components/pagedSource";
+import { useTableSort, type TableSort } from "../../components/tableSort";
 import { VirtualTable } from "../../components/VirtualTable";
 import { formatCount } from "../../lib/format";
 import { appSummary, inventoryFacets, inventoryList } from "../../lib/ipc";
@@ -36,6 +37,9 @@ interface Filters {
 }
 
 const NO_FILTERS: Filters = { site: "", role: "", os: "", policy: "", agent: "", lastSeen: "" };
+
+/** Also where the list goes back to when the column it is sorted by is hidden. */
+const DEFAULT_SORT: TableSort<ComputerSort> = { key: "name", descending: false };
 
 type ListQuery = Omit<ComputerQuery, "offset" | "limit">;
 
@@ -95,15 +99,15 @@ function InventoryBrowser({ onImport }: { onImport: () => void }) {
   ]);
   const [search] = useDebouncedValue(searchText.trim(), 250);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [sort, setSort] = useState<{ key: ComputerSort; descending: boolean }>({ key: "name", descending: false });
+  const allColumns = useMemo(() => computerColumns(now), [now]);
+  const columnVisibility = useColumnVisibility(INVENTORY_COLUMNS_KEY, allColumns);
+  const [sort, setSort] = useTableSort(DEFAULT_SORT, columnVisibility.visible);
   const [selected, setSelected] = useState<Computer | null>(null);
 
   const facets = useQuery({ queryKey: queryKeys.facets, queryFn: inventoryFacets });
 
   const query = useMemo(() => toQuery(filters, search, sort.key, sort.descending), [filters, search, sort]);
   const source = usePagedSource(queryKeys.computerList(query), (offset, limit) => inventoryList({ ...query, offset, limit }));
-  const allColumns = useMemo(() => computerColumns(now), [now]);
-  const columnVisibility = useColumnVisibility(INVENTORY_COLUMNS_KEY, allColumns);
 
   const setFilter = (key: keyof Filters) => (event: ChangeEvent<HTMLSelectElement>) => {
     const value = event.currentTarget.value;
@@ -170,9 +174,11 @@ function InventoryBrowser({ onImport }: { onImport: () => void }) {
         }
       />
 
+      {/* One line in the default 1440 x 900 window (about 1,170 px of content): fixed-width
+          selects (a long selected value is cut short), and the search box takes what is left. */}
       <Group gap="xs" mb="sm" wrap="wrap" role="search" aria-label="Filter computers">
         <TextInput
-          placeholder="Search name, owner, e-mail, department"
+          placeholder="Search name, owner, e-mail, dept."
           aria-label="Search computers"
           leftSection={<IconSearch size={15} />}
           rightSection={
@@ -185,40 +191,41 @@ function InventoryBrowser({ onImport }: { onImport: () => void }) {
           ref={searchRef}
           value={searchText}
           onChange={(e) => setSearchText(e.currentTarget.value)}
-          w={280}
+          flex="1 1 200px"
+          miw={180}
           data-testid="filter-search"
         />
-        <NativeSelect aria-label="Site" data={siteOptions} value={filters.site} onChange={setFilter("site")} w={190} data-testid="filter-site" />
+        <NativeSelect aria-label="Site" data={siteOptions} value={filters.site} onChange={setFilter("site")} w={135} data-testid="filter-site" />
         <NativeSelect
           aria-label="Role"
           data={countOptions("All roles", f?.roles, roleLabel)}
           value={filters.role}
           onChange={setFilter("role")}
-          w={170}
+          w={120}
           data-testid="filter-role"
         />
         <NativeSelect
           aria-label="Operating system"
-          data={countOptions("All operating systems", f?.osNames, (v) => v)}
+          data={countOptions("All OS", f?.osNames, (v) => v)}
           value={filters.os}
           onChange={setFilter("os")}
-          w={220}
+          w={165}
           data-testid="filter-os"
         />
         <NativeSelect
           aria-label="Update-client policy"
-          data={countOptions("All client policies", f?.clientPolicies, policyLabel)}
+          data={countOptions("All policies", f?.clientPolicies, policyLabel)}
           value={filters.policy}
           onChange={setFilter("policy")}
-          w={260}
+          w={135}
           data-testid="filter-policy"
         />
         <NativeSelect
           aria-label="Agent state"
-          data={countOptions("All agent states", f?.agentStates, agentLabel)}
+          data={countOptions("All agents", f?.agentStates, agentLabel)}
           value={filters.agent}
           onChange={setFilter("agent")}
-          w={190}
+          w={125}
           data-testid="filter-agent"
         />
         <NativeSelect
@@ -226,13 +233,15 @@ function InventoryBrowser({ onImport }: { onImport: () => void }) {
           data={LAST_SEEN_OPTIONS.map((o) => ({ value: o.value, label: o.label }))}
           value={filters.lastSeen}
           onChange={setFilter("lastSeen")}
-          w={190}
+          w={145}
           data-testid="filter-last-seen"
         />
         {filtered && (
-          <Button variant="subtle" color="gray" leftSection={<IconFilterOff size={15} />} onClick={clearFilters} data-testid="filter-clear">
-            Clear filters
-          </Button>
+          <Tooltip label="Clear filters">
+            <ActionIcon variant="subtle" color="gray" size="lg" aria-label="Clear filters" onClick={clearFilters} data-testid="filter-clear">
+              <IconFilterOff size={16} stroke={1.6} />
+            </ActionIcon>
+          </Tooltip>
         )}
       </Group>
 

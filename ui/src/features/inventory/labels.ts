@@ -69,9 +69,9 @@ export function roleLabel(value: string): string {
 
 /** The "last seen" picker: value -> the two query fields it sets. */
 export const LAST_SEEN_OPTIONS = [
-  { value: "", label: "Last seen: any time", within: null, olderThan: null },
+  { value: "", label: "Seen: any time", within: null, olderThan: null },
   { value: "within1", label: "Seen within 1 day", within: 1, olderThan: null },
   { value: "within7", label: "Seen within 7 days", within: 7, olderThan: null },
-  { value: "older7", label: "Not seen for 7+ days", within: null, olderThan: 7 },
-  { value: "older30", label: "Not seen for 30+ days", within: null, olderThan: 30 },
+  { value: "older7", label: "Not seen 7+ days", within: null, olderThan: 7 },
+  { value: "older30", label: "Not seen 30+ days", within: null, olderThan: 30 },
 ] as const;

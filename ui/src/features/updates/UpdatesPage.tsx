@@ -11,6 +11,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
 import { usePagedSource } from "../../components/pagedSource";
+import { useTableSort, type TableSort } from "../../components/tableSort";
 import { VirtualTable } from "../../components/VirtualTable";
 import { formatCount } from "../../lib/format";
 import { appSummary, catalogList } from "../../lib/ipc";
@@ -18,6 +19,9 @@ import { queryKeys } from "../../lib/queryKeys";
 import { useImportDialog } from "../import/useImportDialog";
 import { UPDATE_COLUMNS, UPDATES_COLUMNS_KEY } from "./columns";
 import { CLASSIFICATIONS, SEVERITIES } from "./labels";
+
+/** Newest first; also where the list goes back to when the column it is sorted by is hidden. */
+const DEFAULT_SORT: TableSort<UpdateSort> = { key: "releaseDate", descending: true };
 
 /** The update catalogue (SPEC C2). */
 export function UpdatesPage() {
@@ -79,7 +83,8 @@ function UpdatesBrowser({ onImport }: { onImport: () => void }) {
   const [severity, setSeverity] = useState("");
   const [classification, setClassification] = useState("");
   const [hideSuperseded, setHideSuperseded] = useState(false);
-  const [sort, setSort] = useState<{ key: UpdateSort; descending: boolean }>({ key: "releaseDate", descending: true });
+  const columnVisibility = useColumnVisibility(UPDATES_COLUMNS_KEY, UPDATE_COLUMNS);
+  const [sort, setSort] = useTableSort(DEFAULT_SORT, columnVisibility.visible);
 
   const query = useMemo<Omit<UpdateQuery, "offset" | "limit">>(
     () => ({
@@ -94,7 +99,6 @@ function UpdatesBrowser({ onImport }: { onImport: () => void }) {
   );
   const source = usePagedSource(queryKeys.updateList(query), (offset, limit) => catalogList({ ...query, offset, limit }));
   const total = source.total;
-  const columnVisibility = useColumnVisibility(UPDATES_COLUMNS_KEY, UPDATE_COLUMNS);
 
   const filtered = searchText.trim() !== "" || severity !== "" || classification !== "" || hideSuperseded;
   const clearFilters = () => {
