@@ -103,3 +103,47 @@ fn summary_list_and_errors_on_the_wire() {
 fn chrono_now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
+
+/// The long-running commands take their progress channel as `onProgress`.
+#[test]
+fn demo_load_and_import_take_a_progress_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let s = invoke(
+        &w,
+        "demo_load",
+        json!({"computers": 300, "onProgress": "__CHANNEL__:1"}),
+    )
+    .unwrap();
+    assert_eq!(s["computers"], 300);
+    // Without the channel argument the command is refused, not run.
+    let e = invoke(&w, "demo_load", json!({"computers": 300})).unwrap_err();
+    assert!(e.to_string().contains("onProgress"), "{e}");
+
+    let csv = dir.path().join("updates.csv");
+    std::fs::write(&csv, "kb,title\nKB1,One\nKBX,Bad\n").unwrap();
+    let r = invoke(
+        &w,
+        "catalog_import",
+        json!({"path": csv, "options": {"dryRun": true}, "onProgress": "__CHANNEL__:2"}),
+    )
+    .unwrap();
+    assert_eq!(
+        (r["accepted"].as_u64(), r["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(r["rejections"][0]["line"], 3);
+    // The webview may only name .csv and .txt files.
+    let key = dir.path().join("id_rsa");
+    std::fs::write(&key, "secret").unwrap();
+    let e = invoke(
+        &w,
+        "inventory_import",
+        json!({"path": key, "options": {}, "onProgress": "__CHANNEL__:3"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["kind"], "invalid");
+    assert!(!e.to_string().contains("secret"));
+    // task_cancel answers even when nothing runs.
+    invoke(&w, "task_cancel", json!({})).unwrap();
+}

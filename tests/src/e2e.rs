@@ -152,6 +152,8 @@ impl App {
     fn screenshot(&self, name: &str) {
         let dir = target_dir().join("e2e");
         std::fs::create_dir_all(&dir).unwrap();
+        // Let closing dialogs and notifications finish their transitions first.
+        std::thread::sleep(Duration::from_millis(600));
         let png = self.session.screenshot();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
@@ -310,4 +312,47 @@ fn import_csv_with_rejections() {
     names.sort();
     assert_eq!(names, vec!["E2E-PC-001", "E2E-PC-003", "E2E-PC-005"]);
     app.screenshot("inventory-after-import");
+}
+
+#[test]
+fn import_updates_into_the_catalogue() {
+    let app = App::start();
+    let s = &app.session;
+    let csv = app.data_dir.path().join("updates.csv");
+    std::fs::write(
+        &csv,
+        "KB Article,Bulletin,Title,Classification,Severity,Product,Released,Restart Required,Uninstallable\n\
+         936021,MS07-042,Security Update for Microsoft XML Core Services 3.0 (KB936021),Security Updates,Critical,MSXML,2007-08-14,no,yes\n\
+         KB12x,,Not a KB number,Updates,Low,Windows,2026-01-01,no,no\n\
+         KB5064067,,2026-11 Cumulative Update for Windows 11 Version 24H2 (KB5064067),Security Updates,Critical,Windows 11,2026-11-10,yes,yes\n",
+    )
+    .unwrap();
+    s.click(&s.wait_for("[data-testid=nav-updates]", Duration::from_secs(60)));
+    s.click(&s.wait_for("[data-testid=open-import-updates]", Duration::from_secs(10)));
+    let path = s.wait_for("input[data-testid=import-path]", Duration::from_secs(10));
+    s.send_keys(&path, csv.to_str().unwrap());
+    s.click(&s.wait_for("[data-testid=import-check]", Duration::from_secs(5)));
+    let report = s.wait_for("[data-testid=import-report]", Duration::from_secs(30));
+    assert_eq!(s.attribute(&report, "data-accepted").as_deref(), Some("2"));
+    let lines: Vec<String> = s
+        .find_all("[data-testid=rejection-row]")
+        .iter()
+        .filter_map(|r| s.attribute(r, "data-line"))
+        .collect();
+    assert_eq!(lines, vec!["3"]);
+    s.click(&s.wait_for("[data-testid=import-commit]", Duration::from_secs(5)));
+    assert!(wait(Duration::from_secs(30), || {
+        s.find_all("[data-testid=import-report][data-applied=true]")
+            .len()
+            == 1
+    }));
+    s.click(&s.wait_for("[data-testid=import-close]", Duration::from_secs(5)));
+    app.wait_total("updates-total", 2);
+    let kbs: Vec<String> = s
+        .find_all("[data-testid=update-row]")
+        .iter()
+        .filter_map(|r| s.attribute(r, "data-kb"))
+        .collect();
+    assert_eq!(kbs, vec!["KB5064067", "KB936021"], "newest first");
+    app.screenshot("updates-after-import");
 }
