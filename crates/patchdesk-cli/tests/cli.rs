@@ -63,6 +63,24 @@ fn demo_list_and_import_through_the_cli() {
         "{err}"
     );
     assert!(err.contains("line 3, column name"), "{err}");
+    // A dry run only reports (exit 0); --all-or-nothing refuses the file (exit 3).
+    std::fs::write(&csv, "name,site\nNEW-PC-3,Berlin\nNEW PC 4,Berlin\n").unwrap();
+    let o = patchdesk(
+        dir.path(),
+        &["import", "computers", csv.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = patchdesk(
+        dir.path(),
+        &[
+            "import",
+            "computers",
+            csv.to_str().unwrap(),
+            "--all-or-nothing",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Refused, nothing changed"));
     // A file-level error exits 1 and changes nothing.
     std::fs::write(&csv, "name,site\nNEW-PC-9,\"Berlin\n").unwrap();
     let o = patchdesk(

@@ -138,3 +138,20 @@ async fn two_writers_do_not_fail_with_database_is_locked() {
         ]
     );
 }
+
+/// A directory whose name holds '?' or '%' is a directory, not URL options.
+#[tokio::test]
+async fn odd_directory_names_are_taken_literally() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("data?mode=memory").join("100%41");
+    let path = odd.join("patchdesk.sqlite");
+    let pool = patchdesk_core::db::open(&path).await.unwrap();
+    sqlx::query("INSERT INTO sites (name, time_zone) VALUES ('Seoul', 'Asia/Seoul')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert!(path.is_file(), "the database is at the literal path");
+    let again = patchdesk_core::db::open(&path).await.unwrap();
+    assert_eq!(patchdesk_core::summary(&again).await.unwrap().sites, 1);
+}

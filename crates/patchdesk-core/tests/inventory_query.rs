@@ -271,3 +271,22 @@ async fn detail_shows_local_times_and_prerequisites() {
     let e = get_computer(&pool, 999_999).await.unwrap_err();
     assert_eq!(e.kind(), patchdesk_core::ErrorKind::NotFound);
 }
+
+#[tokio::test]
+async fn absurd_day_filters_are_refused_not_overflowed() {
+    let (_dir, pool) = fresh_db().await;
+    for q in [
+        ComputerQuery {
+            last_seen_within_days: Some(100_000_000),
+            ..Default::default()
+        },
+        ComputerQuery {
+            last_seen_older_than_days: Some(u32::MAX),
+            ..Default::default()
+        },
+    ] {
+        let e = list_computers(&pool, &q, now()).await.unwrap_err();
+        assert_eq!(e.kind(), patchdesk_core::ErrorKind::Invalid);
+        assert!(e.to_string().contains("at most 36500 days"), "{e}");
+    }
+}
