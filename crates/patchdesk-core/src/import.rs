@@ -3,6 +3,7 @@
 use crate::csvread::{CsvFileError, CsvReader, Record};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -287,6 +288,27 @@ pub fn check_webview_path(path: &Path) -> Result<()> {
         Ok(_) => Err(Error::invalid(format!("{} is not a file", path.display()))),
         Err(e) => Err(Error::io(format!("opening {}", path.display()), e)),
     }
+}
+
+/// Append ` AND (col1 LIKE ? OR col2 LIKE ? …)` matching `text` anywhere in any of
+/// `columns`, case-insensitively; LIKE wildcards in the user's text are taken literally.
+pub fn push_contains_any(qb: &mut QueryBuilder<'_, Sqlite>, columns: &[&str], text: &str) {
+    let pat = format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    qb.push(" AND (");
+    for (i, col) in columns.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        qb.push(format!("{col} LIKE "))
+            .push_bind(pat.clone())
+            .push(" ESCAPE '\\'");
+    }
+    qb.push(")");
 }
 
 #[cfg(test)]

@@ -426,21 +426,8 @@ pub async fn list_updates(pool: &SqlitePool, q: &UpdateQuery) -> Result<UpdatePa
     let push_filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
         qb.push(" WHERE 1=1");
         if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let pat = format!(
-                "%{}%",
-                s.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            qb.push(" AND (kb LIKE ")
-                .push_bind(pat.clone())
-                .push(" ESCAPE '\\' OR bulletin_id LIKE ")
-                .push_bind(pat.clone())
-                .push(" ESCAPE '\\' OR title LIKE ")
-                .push_bind(pat.clone())
-                .push(" ESCAPE '\\' OR product LIKE ")
-                .push_bind(pat)
-                .push(" ESCAPE '\\')");
+            let cols = ["kb", "bulletin_id", "title", "product"];
+            crate::import::push_contains_any(qb, &cols, s);
         }
         if let Some(s) = q.severity.as_deref().filter(|s| !s.is_empty()) {
             qb.push(" AND severity = ").push_bind(s.to_string());

@@ -43,22 +43,8 @@ fn computer(row: &SqliteRow) -> Computer {
 fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &ComputerQuery, now: DateTime<Utc>) {
     qb.push(" WHERE 1=1");
     if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // LIKE wildcards in the user's text are taken literally.
-        let pat = format!(
-            "%{}%",
-            s.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        qb.push(" AND (c.name LIKE ")
-            .push_bind(pat.clone())
-            .push(" ESCAPE '\\' OR c.owner_name LIKE ")
-            .push_bind(pat.clone())
-            .push(" ESCAPE '\\' OR c.owner_email LIKE ")
-            .push_bind(pat.clone())
-            .push(" ESCAPE '\\' OR c.department LIKE ")
-            .push_bind(pat)
-            .push(" ESCAPE '\\')");
+        let cols = ["c.name", "c.owner_name", "c.owner_email", "c.department"];
+        crate::import::push_contains_any(qb, &cols, s);
     }
     if let Some(id) = q.site_id {
         qb.push(" AND c.site_id = ").push_bind(id);
