@@ -1,8 +1,7 @@
 import { ActionIcon, Button, Center, Group, Loader, NativeSelect, Text, TextInput, Tooltip } from "@mantine/core";
-import { useDebouncedValue, useHotkeys } from "@mantine/hooks";
 import { IconFileImport, IconFilterOff, IconRefresh, IconSearch, IconX } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useRef, useState, type ChangeEvent } from "react";
+import { useMemo, useState, type ChangeEvent } from "react";
 import type { AgentState } from "../../bindings/AgentState";
 import type { ClientPolicy } from "../../bindings/ClientPolicy";
 import type { Computer } from "../../bindings/Computer";
@@ -26,6 +25,7 @@ import { computerColumns, INVENTORY_COLUMNS_KEY } from "./columns";
 import { ComputerDrawer } from "./ComputerDrawer";
 import { agentLabel, LAST_SEEN_OPTIONS, policyLabel, roleLabel } from "./labels";
 import { Welcome } from "./Welcome";
+import { useSearchBox } from "../../lib/useSearchBox";
 
 interface Filters {
   site: string;
@@ -90,14 +90,7 @@ export function InventoryPage() {
 function InventoryBrowser({ onImport }: { onImport: () => void }) {
   const queryClient = useQueryClient();
   const now = useNow();
-  const [searchText, setSearchText] = useState("");
-  const searchRef = useRef<HTMLInputElement>(null);
-  // Ctrl/Cmd+F or "/" jumps to the search box.
-  useHotkeys([
-    ["mod+F", () => searchRef.current?.focus()],
-    ["/", () => searchRef.current?.focus()],
-  ]);
-  const [search] = useDebouncedValue(searchText.trim(), 250);
+  const { text: searchText, setText: setSearchText, ref: searchRef, search } = useSearchBox();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const allColumns = useMemo(() => computerColumns(now), [now]);
   const columnVisibility = useColumnVisibility(INVENTORY_COLUMNS_KEY, allColumns);

@@ -1,8 +1,7 @@
 import { ActionIcon, Button, Center, Group, Loader, NativeSelect, Switch, Text, TextInput, Tooltip } from "@mantine/core";
-import { useDebouncedValue, useHotkeys } from "@mantine/hooks";
 import { IconFileImport, IconFilterOff, IconPackage, IconRefresh, IconSearch, IconX } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import type { UpdateQuery } from "../../bindings/UpdateQuery";
 import type { UpdateSort } from "../../bindings/UpdateSort";
 import { useColumnVisibility } from "../../components/columnVisibility";
@@ -19,6 +18,7 @@ import { queryKeys } from "../../lib/queryKeys";
 import { useImportDialog } from "../import/useImportDialog";
 import { UPDATE_COLUMNS, UPDATES_COLUMNS_KEY } from "./columns";
 import { CLASSIFICATIONS, SEVERITIES } from "./labels";
+import { useSearchBox } from "../../lib/useSearchBox";
 
 /** Newest first; also where the list goes back to when the column it is sorted by is hidden. */
 const DEFAULT_SORT: TableSort<UpdateSort> = { key: "releaseDate", descending: true };
@@ -72,14 +72,7 @@ export function UpdatesPage() {
 
 function UpdatesBrowser({ onImport }: { onImport: () => void }) {
   const queryClient = useQueryClient();
-  const [searchText, setSearchText] = useState("");
-  const searchRef = useRef<HTMLInputElement>(null);
-  // Ctrl/Cmd+F or "/" jumps to the search box.
-  useHotkeys([
-    ["mod+F", () => searchRef.current?.focus()],
-    ["/", () => searchRef.current?.focus()],
-  ]);
-  const [search] = useDebouncedValue(searchText.trim(), 250);
+  const { text: searchText, setText: setSearchText, ref: searchRef, search } = useSearchBox();
   const [severity, setSeverity] = useState("");
   const [classification, setClassification] = useState("");
   const [hideSuperseded, setHideSuperseded] = useState(false);
