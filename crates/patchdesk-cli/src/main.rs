@@ -4,7 +4,7 @@
 //! `--json`); 2 a usage error; 3 an import that rejected rows (the accepted ones were
 //! imported, or none with --all-or-nothing). A --dry-run only reports, and exits 0.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use patchdesk_core::catalog::{self, UpdateQuery, UpdateSort};
 use patchdesk_core::demo::{self, DemoOptions};
@@ -91,20 +91,6 @@ enum ImportCommand {
     Updates(ImportArgs),
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum SortArg {
-    Name,
-    Site,
-    Department,
-    Role,
-    Os,
-    OsVersion,
-    Owner,
-    LastSeen,
-    LastRun,
-    FreeDisk,
-}
-
 #[derive(Subcommand)]
 enum ComputersCommand {
     /// List computers, optionally filtered.
@@ -117,8 +103,10 @@ enum ComputersCommand {
         search: Option<String>,
         #[arg(long, value_parser = ["workstation", "server"])]
         role: Option<String>,
-        #[arg(long, value_enum, default_value = "name")]
-        sort: SortArg,
+        /// Sort column: name, site, department, role, os, os-version, owner, last-seen,
+        /// last-run, free-disk, agent-state or client-policy.
+        #[arg(long, default_value = "name", value_parser = ComputerSort::parse)]
+        sort: ComputerSort,
         #[arg(long)]
         desc: bool,
         /// Rows to show (1 to 1000); ignored with --all.
@@ -323,18 +311,6 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
             let site_id = match site {
                 Some(s) => Some(inventory::site_by_name(&pool, &s).await?.id),
                 None => None,
-            };
-            let sort = match sort {
-                SortArg::Name => ComputerSort::Name,
-                SortArg::Site => ComputerSort::Site,
-                SortArg::Department => ComputerSort::Department,
-                SortArg::Role => ComputerSort::Role,
-                SortArg::Os => ComputerSort::Os,
-                SortArg::OsVersion => ComputerSort::OsVersion,
-                SortArg::Owner => ComputerSort::Owner,
-                SortArg::LastSeen => ComputerSort::LastSeen,
-                SortArg::LastRun => ComputerSort::LastRun,
-                SortArg::FreeDisk => ComputerSort::FreeDisk,
             };
             let mut q = ComputerQuery {
                 search,

@@ -203,7 +203,7 @@ fn update_columns(map: &HeaderMap) -> Vec<&'static str> {
 }
 
 struct SiteInfo {
-    id: Option<i64>,
+    id: i64,
     time_zone: String,
     /// Where the zone was first given: a line number, or 0 for "already in the database".
     from_line: u64,
@@ -239,7 +239,7 @@ pub async fn import_computers(
         sites.insert(
             name.to_lowercase(),
             SiteInfo {
-                id: Some(id),
+                id,
                 time_zone: tz,
                 from_line: 0,
             },
@@ -316,10 +316,7 @@ pub async fn import_computers(
                         continue;
                     }
                 }
-                match info.id {
-                    Some(id) => id,
-                    None => unreachable!("sites are created when first seen"),
-                }
+                info.id
             }
             None => {
                 let Some(tz) = &row.time_zone else {
@@ -337,7 +334,7 @@ pub async fn import_computers(
                 sites.insert(
                     site_key,
                     SiteInfo {
-                        id: Some(id),
+                        id,
                         time_zone: tz.clone(),
                         from_line: rec.line,
                     },

@@ -236,6 +236,46 @@ pub enum ComputerSort {
     ClientPolicy,
 }
 
+impl ComputerSort {
+    pub const ALL: [ComputerSort; 12] = [
+        ComputerSort::Name,
+        ComputerSort::Site,
+        ComputerSort::Department,
+        ComputerSort::Role,
+        ComputerSort::Os,
+        ComputerSort::OsVersion,
+        ComputerSort::Owner,
+        ComputerSort::LastSeen,
+        ComputerSort::LastRun,
+        ComputerSort::FreeDisk,
+        ComputerSort::AgentState,
+        ComputerSort::ClientPolicy,
+    ];
+
+    /// Its name on the wire (`osVersion`).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Parse `os-version`, `os_version` or `osVersion` (case and punctuation ignored).
+    pub fn parse(v: &str) -> Result<ComputerSort, String> {
+        let n = crate::import::normalize(v);
+        Self::ALL
+            .into_iter()
+            .find(|s| crate::import::normalize(&s.name()) == n)
+            .ok_or_else(|| {
+                let names: Vec<String> = Self::ALL.iter().map(|s| s.name()).collect();
+                format!(
+                    "'{v}' is not a sort column (use one of: {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
 /// A page request over the inventory: filters, sort and window.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
