@@ -4,6 +4,7 @@
 //! functions over a [`sqlx::SqlitePool`] and the small ports in [`ports`].
 
 pub mod catalog;
+pub mod collections;
 pub mod csvread;
 pub mod db;
 pub mod demo;

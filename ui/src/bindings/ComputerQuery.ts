@@ -11,7 +11,11 @@ export type ComputerQuery = {
 /**
  * Matches name, owner, owner e-mail and department (case-insensitive, contains).
  */
-search: string | null, siteId: number | null, role: Role | null, osName: string | null, clientPolicy: ClientPolicy | null, agentState: AgentState | null, lastSeenWithinDays: number | null, lastSeenOlderThanDays: number | null, sort: ComputerSort, descending: boolean, offset: number, 
+search: string | null, siteId: number | null, role: Role | null, osName: string | null, clientPolicy: ClientPolicy | null, agentState: AgentState | null, lastSeenWithinDays: number | null, lastSeenOlderThanDays: number | null, 
+/**
+ * Only the members of this collection (as of its last evaluation).
+ */
+collectionId: number | null, sort: ComputerSort, descending: boolean, offset: number, 
 /**
  * Rows per page, 1 to 1,000 (default 100).
  */

@@ -503,6 +503,8 @@ impl Generator {
                 format!("5.0.{}.1", &os_version[5..])
             },
         );
+        let (prereq_json, prerequisite_keys) =
+            crate::inventory::prerequisite_columns(&prerequisites);
         let record = ComputerRecord {
             name,
             domain: "corp.contoso.example".into(),
@@ -519,7 +521,8 @@ impl Generator {
             agent_version,
             agent_state,
             client_policy,
-            prerequisites: serde_json::to_string(&prerequisites).unwrap_or_else(|_| "{}".into()),
+            prerequisites: prereq_json,
+            prerequisite_keys,
         };
         DemoComputer {
             site,

@@ -187,7 +187,7 @@ fn update_columns(map: &HeaderMap) -> Vec<&'static str> {
         (LAST_SEEN, &["last_seen"]),
         (LAST_RUN, &["last_run"]),
         (FREE_DISK, &["free_disk_gb"]),
-        (AGENT_VERSION, &["agent_version"]),
+        (AGENT_VERSION, &["agent_version", "agent_version_key"]),
         (AGENT_STATE, &["agent_state"]),
         (CLIENT_POLICY, &["client_policy"]),
     ];
@@ -197,7 +197,7 @@ fn update_columns(map: &HeaderMap) -> Vec<&'static str> {
         }
     }
     if !map.prerequisites.is_empty() {
-        cols.push("prerequisites");
+        cols.extend_from_slice(&["prerequisites", "prerequisite_keys"]);
     }
     cols
 }
@@ -407,6 +407,7 @@ struct ParsedRow {
     agent_state: AgentState,
     client_policy: ClientPolicy,
     prerequisites: String,
+    prerequisite_keys: String,
 }
 
 impl ParsedRow {
@@ -428,6 +429,7 @@ impl ParsedRow {
             agent_state: self.agent_state,
             client_policy: self.client_policy,
             prerequisites: self.prerequisites,
+            prerequisite_keys: self.prerequisite_keys,
         }
     }
 }
@@ -523,6 +525,7 @@ fn parse_row(map: &HeaderMap, rec: &mut Record) -> Result<ParsedRow, RowError> {
             prereqs.insert(pname.clone(), v);
         }
     }
+    let (prerequisites, prerequisite_keys) = super::prerequisite_columns(&prereqs);
     Ok(ParsedRow {
         name,
         domain,
@@ -541,6 +544,7 @@ fn parse_row(map: &HeaderMap, rec: &mut Record) -> Result<ParsedRow, RowError> {
         agent_version,
         agent_state: field(AGENT_STATE, AgentState::parse(get(AGENT_STATE)))?,
         client_policy,
-        prerequisites: serde_json::to_string(&prereqs).unwrap_or_else(|_| "{}".into()),
+        prerequisites,
+        prerequisite_keys,
     })
 }

@@ -6,7 +6,7 @@ mod query;
 
 pub use import::{import_computers, COMPUTER_COLUMNS};
 pub use model::*;
-pub use query::{facets, get_computer, list_computers, list_sites, site_by_name};
+pub use query::{computers_by_id, facets, get_computer, list_computers, list_sites, site_by_name};
 
 use crate::Result;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -31,10 +31,35 @@ pub struct ComputerRecord {
     pub client_policy: ClientPolicy,
     /// JSON object, prerequisite name -> version.
     pub prerequisites: String,
+    /// JSON object, prerequisite name -> version key (see `validate::version_key`).
+    pub prerequisite_keys: String,
+}
+
+/// The two JSON columns of a computer's prerequisites: versions and their sort keys.
+pub fn prerequisite_columns<K: AsRef<str> + Ord>(
+    map: &std::collections::BTreeMap<K, String>,
+) -> (String, String) {
+    let versions: serde_json::Map<String, serde_json::Value> = map
+        .iter()
+        .map(|(k, v)| (k.as_ref().to_string(), v.clone().into()))
+        .collect();
+    let keys: serde_json::Map<String, serde_json::Value> = map
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_ref().to_string(),
+                crate::validate::version_key(v).into(),
+            )
+        })
+        .collect();
+    (
+        serde_json::Value::Object(versions).to_string(),
+        serde_json::Value::Object(keys).to_string(),
+    )
 }
 
 /// The columns an upsert writes, in order.
-pub const WRITE_COLUMNS: [&str; 17] = [
+pub const WRITE_COLUMNS: [&str; 19] = [
     "name",
     "domain",
     "site_id",
@@ -49,12 +74,14 @@ pub const WRITE_COLUMNS: [&str; 17] = [
     "last_run",
     "free_disk_gb",
     "agent_version",
+    "agent_version_key",
     "agent_state",
     "client_policy",
     "prerequisites",
+    "prerequisite_keys",
 ];
 
-/// Rows per INSERT statement: 17 columns x 480 rows stays under SQLite's 32,766 variables.
+/// Rows per INSERT statement: 19 columns x 480 rows stays under SQLite's 32,766 variables.
 pub const BATCH_ROWS: usize = 480;
 
 /// Insert `rows`, or update the computers of the same name. Only `update_columns` change
@@ -73,6 +100,7 @@ pub async fn upsert_computers(
         ));
         qb.push_values(rows.drain(..n), |mut b, r| {
             let key = crate::validate::version_key(&r.os_version);
+            let agent_key = crate::validate::version_key(&r.agent_version);
             b.push_bind(r.name)
                 .push_bind(r.domain)
                 .push_bind(r.site_id)
@@ -87,9 +115,11 @@ pub async fn upsert_computers(
                 .push_bind(r.last_run)
                 .push_bind(r.free_disk_gb)
                 .push_bind(r.agent_version)
+                .push_bind(agent_key)
                 .push_bind(r.agent_state.as_str())
                 .push_bind(r.client_policy.as_str())
-                .push_bind(r.prerequisites);
+                .push_bind(r.prerequisites)
+                .push_bind(r.prerequisite_keys);
         });
         if update_columns.is_empty() {
             qb.push(" ON CONFLICT(name) DO NOTHING");
@@ -100,9 +130,8 @@ pub async fn upsert_computers(
                 .map(|c| match *c {
                     // A file's prerequisite columns add to or replace those versions only;
                     // prerequisites it does not mention (or leaves blank) are kept.
-                    "prerequisites" => {
-                        "prerequisites = json_patch(prerequisites, excluded.prerequisites)"
-                            .to_string()
+                    c @ ("prerequisites" | "prerequisite_keys") => {
+                        format!("{c} = json_patch({c}, excluded.{c})")
                     }
                     c => format!("{c} = excluded.{c}"),
                 })

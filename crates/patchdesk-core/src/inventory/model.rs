@@ -121,6 +121,12 @@ pub enum AgentState {
 }
 
 impl AgentState {
+    pub const ALL: [AgentState; 4] = [
+        AgentState::Running,
+        AgentState::Stopped,
+        AgentState::NotInstalled,
+        AgentState::Unknown,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             AgentState::Running => "running",
@@ -291,6 +297,9 @@ pub struct ComputerQuery {
     pub agent_state: Option<AgentState>,
     pub last_seen_within_days: Option<u32>,
     pub last_seen_older_than_days: Option<u32>,
+    /// Only the members of this collection (as of its last evaluation).
+    #[ts(type = "number | null")]
+    pub collection_id: Option<i64>,
     pub sort: ComputerSort,
     pub descending: bool,
     pub offset: u32,

@@ -49,6 +49,11 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &ComputerQuery, now: DateT
     if let Some(id) = q.site_id {
         qb.push(" AND c.site_id = ").push_bind(id);
     }
+    if let Some(id) = q.collection_id {
+        qb.push(" AND c.id IN (SELECT computer_id FROM collection_members WHERE collection_id = ")
+            .push_bind(id)
+            .push(")");
+    }
     if let Some(r) = q.role {
         qb.push(" AND c.role = ").push_bind(r.as_str());
     }
@@ -244,4 +249,23 @@ pub async fn facets(pool: &SqlitePool) -> Result<InventoryFacets> {
         client_policies: counts(pool, "client_policy").await?,
         agent_states: counts(pool, "agent_state").await?,
     })
+}
+
+/// The computers with these ids, in the order given (unknown ids are skipped).
+pub async fn computers_by_id(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Computer>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
+        qb.push(" WHERE c.id IN (");
+        let mut sep = qb.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        let rows = qb.build().fetch_all(pool).await?;
+        let mut by_id: std::collections::HashMap<i64, Computer> =
+            rows.iter().map(computer).map(|c| (c.id, c)).collect();
+        out.extend(chunk.iter().filter_map(|id| by_id.remove(id)));
+    }
+    Ok(out)
 }
