@@ -11,6 +11,19 @@ const COMMANDS: &[&str] = &[
     "catalog_import",
     "demo_load",
     "task_cancel",
+    "collection_list",
+    "collection_get",
+    "collection_create",
+    "collection_update",
+    "collection_delete",
+    "collection_preview",
+    "collection_evaluate",
+    "collection_evaluate_all",
+    "collection_changes",
+    "collection_parse_query",
+    "collection_print_query",
+    "collection_fields",
+    "collection_field_values",
 ];
 
 fn main() {

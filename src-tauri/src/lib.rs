@@ -21,6 +21,19 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::catalog::catalog_list,
         commands::catalog::catalog_import,
         commands::demo::demo_load,
+        commands::collections::collection_list,
+        commands::collections::collection_get,
+        commands::collections::collection_create,
+        commands::collections::collection_update,
+        commands::collections::collection_delete,
+        commands::collections::collection_preview,
+        commands::collections::collection_evaluate,
+        commands::collections::collection_evaluate_all,
+        commands::collections::collection_changes,
+        commands::collections::collection_parse_query,
+        commands::collections::collection_print_query,
+        commands::collections::collection_fields,
+        commands::collections::collection_field_values,
     ])
 }
 

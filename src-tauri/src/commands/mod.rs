@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod catalog;
+pub mod collections;
 pub mod demo;
 pub mod inventory;

@@ -1177,3 +1177,62 @@ pub fn query_sql(text: &str, now: DateTime<Utc>) -> Result<(String, Vec<Param>)>
     let m = membership_sql(&rules, Direct::Ids(&[]), now);
     Ok((m.sql, m.params))
 }
+
+// ---------------------------------------------------------------------------------
+// For the rule builder
+
+/// Parses and checks a query for the builder; errors carry line, column and caret.
+pub fn parse_query(text: &str) -> Result<Expr> {
+    Ok(query::parse(text)?)
+}
+
+/// The text form of a builder's tree (normalised first, so it parses back equal).
+pub fn print_query(expr: Expr) -> String {
+    query::print(&expr.normalized())
+}
+
+/// The fields a query can test, with the prerequisite names the inventory holds.
+pub async fn fields(pool: &SqlitePool) -> Result<Vec<query::FieldInfo>> {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT j.key FROM (SELECT prerequisites FROM computers LIMIT 5000) c,
+         json_each(c.prerequisites) j ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(query::field_infos(&names))
+}
+
+/// The most common values of a text or version field, for the value picker.
+pub async fn field_values(pool: &SqlitePool, field: &query::Field) -> Result<Vec<String>> {
+    use query::Field as F;
+    let col = match field {
+        F::Name => return Ok(Vec::new()),
+        F::Domain => "c.domain",
+        F::Site => "s.name",
+        F::Department => "c.department",
+        F::Os => "c.os_name",
+        F::OsVersion => "c.os_version",
+        F::Owner => "c.owner_name",
+        F::Email => return Ok(Vec::new()),
+        F::AgentVersion => "c.agent_version",
+        F::Prerequisite(p) => {
+            return Ok(sqlx::query_scalar(
+                "SELECT v FROM (SELECT json_extract(prerequisites, ?) AS v FROM computers)
+                 WHERE v IS NOT NULL GROUP BY v ORDER BY COUNT(*) DESC, v LIMIT 100",
+            )
+            .bind(format!("$.\"{p}\""))
+            .fetch_all(pool)
+            .await?)
+        }
+        F::Role | F::AgentState | F::Policy => {
+            return Ok(field.enum_values().iter().map(|v| v.to_string()).collect())
+        }
+        F::LastSeen | F::LastRun | F::FreeDisk => return Ok(Vec::new()),
+    };
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT {col} FROM computers c JOIN sites s ON s.id = c.site_id
+         WHERE {col} != '' GROUP BY {col} ORDER BY COUNT(*) DESC, {col} LIMIT 100"
+    ))
+    .fetch_all(pool)
+    .await?)
+}
