@@ -7,6 +7,7 @@
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use patchdesk_core::catalog::{self, UpdateQuery, UpdateSort};
+use patchdesk_core::collections::{self, CollectionInput, Scope};
 use patchdesk_core::demo::{self, DemoOptions};
 use patchdesk_core::import::{ImportOptions, ImportReport};
 use patchdesk_core::inventory::{self, ComputerQuery, ComputerSort, Role};
@@ -51,6 +52,9 @@ enum Command {
     /// Browse the update catalogue.
     #[command(subcommand)]
     Updates(UpdatesCommand),
+    /// Targeting collections: list, create, update, evaluate.
+    #[command(subcommand)]
+    Collection(CollectionCommand),
     /// Where the data lives and what it holds.
     Info,
 }
@@ -131,6 +135,68 @@ enum UpdatesCommand {
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
+}
+
+#[derive(Args)]
+struct RuleArgs {
+    /// The query rule (see docs/query-language.md), e.g. "site = 'Seoul HQ' and role = server".
+    #[arg(long)]
+    query: Option<String>,
+    #[arg(long)]
+    description: Option<String>,
+    /// Only computers that are also in this collection.
+    #[arg(long, value_name = "COLLECTION")]
+    limit: Option<String>,
+    /// Add the members of this collection (repeatable).
+    #[arg(long, value_name = "COLLECTION")]
+    include: Vec<String>,
+    /// Take away the members of this collection (repeatable).
+    #[arg(long, value_name = "COLLECTION")]
+    exclude: Vec<String>,
+    /// Add this computer by name (repeatable).
+    #[arg(long, value_name = "COMPUTER")]
+    direct: Vec<String>,
+    /// Re-evaluate it in every `collection eval --continuous` round.
+    #[arg(long)]
+    continuous: bool,
+}
+
+#[derive(Subcommand)]
+enum CollectionCommand {
+    /// Every collection with its member count and last evaluation.
+    List,
+    /// Create a collection (evaluate it with `collection eval NAME`).
+    Create {
+        name: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Change a collection; options given replace those rules, the others stay.
+    Update {
+        name: String,
+        /// A new name.
+        #[arg(long)]
+        rename: Option<String>,
+        /// Remove the limiting collection.
+        #[arg(long, conflicts_with = "limit")]
+        no_limit: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Evaluate one collection, or all of them in dependency order.
+    Eval {
+        #[arg(required_unless_present_any = ["all", "continuous"])]
+        name: Option<String>,
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+        /// The continuous collections and what they depend on.
+        #[arg(long, conflicts_with_all = ["name", "all"])]
+        continuous: bool,
+    },
+    /// Who entered and left at the last evaluation.
+    Changes { name: String },
+    /// Delete a collection (refused while another uses it).
+    Delete { name: String },
 }
 
 /// A terminal progress bar on stderr (hidden when stderr is not a terminal).
@@ -381,6 +447,7 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
                 eprintln!("{} of {} updates", page.rows.len(), page.total);
             }
         }
+        Command::Collection(cmd) => collection(&pool, &clock, cmd, cli.json).await?,
         Command::Info => {
             let s = patchdesk_core::summary(&pool).await?;
             if cli.json {
@@ -400,6 +467,180 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn collection_ids(pool: &SqlitePool, names: &[String]) -> Result<Vec<i64>, Error> {
+    let mut ids = Vec::with_capacity(names.len());
+    for n in names {
+        ids.push(collections::find(pool, n).await?);
+    }
+    Ok(ids)
+}
+
+async fn collection(
+    pool: &SqlitePool,
+    clock: &SystemClock,
+    cmd: CollectionCommand,
+    json: bool,
+) -> Result<(), Error> {
+    match cmd {
+        CollectionCommand::List => {
+            let list = collections::list(pool, clock).await?;
+            if json {
+                print_json(&list);
+                return Ok(());
+            }
+            println!(
+                "{:<40} {:>9} {:>7} {:>7} {:<16}",
+                "NAME", "MEMBERS", "+IN", "-OUT", "EVALUATED (UTC)"
+            );
+            for c in &list {
+                println!(
+                    "{:<40} {:>9} {:>7} {:>7} {:<16}",
+                    c.name,
+                    c.member_count,
+                    c.entered_count,
+                    c.left_count,
+                    short_time(c.evaluated_at)
+                );
+            }
+        }
+        CollectionCommand::Create { name, rules } => {
+            let input = CollectionInput {
+                name,
+                description: rules.description.unwrap_or_default(),
+                query: rules.query.unwrap_or_default(),
+                limit_id: match rules.limit {
+                    Some(l) => Some(collections::find(pool, &l).await?),
+                    None => None,
+                },
+                includes: collection_ids(pool, &rules.include).await?,
+                excludes: collection_ids(pool, &rules.exclude).await?,
+                direct: rules.direct,
+                continuous: rules.continuous,
+            };
+            let d = collections::create(pool, clock, &input).await?;
+            report_saved(&d, "Created", json);
+        }
+        CollectionCommand::Update {
+            name,
+            rename,
+            no_limit,
+            rules,
+        } => {
+            let id = collections::find(pool, &name).await?;
+            let current = collections::get(pool, id).await?;
+            let c = &current.collection;
+            let ids = |v: &[collections::CollectionRef]| v.iter().map(|r| r.id).collect::<Vec<_>>();
+            let input = CollectionInput {
+                name: rename.unwrap_or_else(|| c.name.clone()),
+                description: rules.description.unwrap_or_else(|| c.description.clone()),
+                query: rules.query.unwrap_or_else(|| c.query.clone()),
+                limit_id: match (rules.limit, no_limit) {
+                    (_, true) => None,
+                    (Some(l), _) => Some(collections::find(pool, &l).await?),
+                    (None, _) => c.limit.as_ref().map(|l| l.id),
+                },
+                includes: if rules.include.is_empty() {
+                    ids(&c.includes)
+                } else {
+                    collection_ids(pool, &rules.include).await?
+                },
+                excludes: if rules.exclude.is_empty() {
+                    ids(&c.excludes)
+                } else {
+                    collection_ids(pool, &rules.exclude).await?
+                },
+                direct: if rules.direct.is_empty() {
+                    current.direct.iter().map(|d| d.name.clone()).collect()
+                } else {
+                    rules.direct
+                },
+                continuous: rules.continuous || c.continuous,
+            };
+            let d = collections::update(pool, clock, id, &input).await?;
+            report_saved(&d, "Updated", json);
+        }
+        CollectionCommand::Eval {
+            name,
+            all,
+            continuous,
+        } => {
+            let evals = match name {
+                Some(n) if !all && !continuous => {
+                    let id = collections::find(pool, &n).await?;
+                    collections::evaluate(pool, clock, id).await?
+                }
+                _ => {
+                    let scope = if continuous {
+                        Scope::Continuous
+                    } else {
+                        Scope::All
+                    };
+                    let bar = Bar::new(json);
+                    let out = collections::evaluate_all(pool, clock, scope, &bar).await?;
+                    bar.finish();
+                    out
+                }
+            };
+            if json {
+                print_json(&evals);
+                return Ok(());
+            }
+            for e in &evals {
+                let delta = if e.first {
+                    "first evaluation".to_string()
+                } else {
+                    format!("+{} entered, -{} left", e.entered, e.left)
+                };
+                println!(
+                    "{:<40} {:>9} members  {delta}  ({} ms)",
+                    e.name, e.member_count, e.elapsed_ms
+                );
+            }
+        }
+        CollectionCommand::Changes { name } => {
+            let id = collections::find(pool, &name).await?;
+            let changes = collections::changes(pool, id).await?;
+            if json {
+                print_json(&changes);
+                return Ok(());
+            }
+            for c in &changes {
+                let sign = if c.change == collections::ChangeKind::Entered {
+                    '+'
+                } else {
+                    '-'
+                };
+                println!("{sign} {:<18} {}", c.name, c.site);
+            }
+            eprintln!("{} changes at the last evaluation", changes.len());
+        }
+        CollectionCommand::Delete { name } => {
+            let id = collections::find(pool, &name).await?;
+            collections::delete(pool, id).await?;
+            if json {
+                print_json(&serde_json::json!({ "deleted": name }));
+            } else {
+                eprintln!("Deleted collection '{name}'");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn report_saved(d: &collections::CollectionDetail, verb: &str, json: bool) {
+    if json {
+        print_json(d);
+        return;
+    }
+    eprintln!(
+        "{verb} collection '{}' (evaluate it with: patchdesk collection eval \"{}\")",
+        d.collection.name, d.collection.name
+    );
+    for w in &d.warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn main() -> ExitCode {

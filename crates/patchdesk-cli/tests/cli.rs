@@ -162,3 +162,70 @@ fn kill_9_during_a_large_import_leaves_all_or_nothing() {
         "no kill landed in the middle of the import"
     );
 }
+
+#[test]
+fn collections_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(patchdesk(d, &["demo"]).status.success());
+
+    // A misspelt field: exit 1, the position and a caret on stderr, nothing created.
+    let o = patchdesk(
+        d,
+        &[
+            "collection",
+            "create",
+            "Old",
+            "--query",
+            "site = 'Seoul HQ' and os_versoin < 10.0.19045",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("line 1, column 23") && err.contains("did you mean 'os_version'"),
+        "{err}"
+    );
+    assert!(err.contains("\n                      ^^^^^^^^^^"), "{err}");
+
+    let q = "site = 'Seoul HQ' and role = workstation and os_version < 10.0.19045";
+    assert!(patchdesk(d, &["collection", "create", "Old", "--query", q])
+        .status
+        .success());
+    assert!(
+        patchdesk(d, &["collection", "create", "Wrapper", "--include", "Old"])
+            .status
+            .success()
+    );
+    let o = patchdesk(d, &["collection", "update", "Old", "--exclude", "Wrapper"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cycle: Old → Wrapper → Old"));
+
+    let evals = json(&patchdesk(d, &["--json", "collection", "eval", "Wrapper"]));
+    let evals = evals.as_array().unwrap();
+    assert_eq!(
+        evals.len(),
+        2,
+        "the never-evaluated include first: {evals:?}"
+    );
+    assert_eq!(evals[0]["name"], "Old");
+    let members = evals[1]["memberCount"].as_i64().unwrap();
+    assert!(members > 0);
+    assert_eq!(evals[0]["memberCount"].as_i64().unwrap(), members);
+
+    // The members are exactly what the inventory filter says.
+    let list = json(&patchdesk(d, &["--json", "collection", "list"]));
+    let old = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Old")
+        .unwrap();
+    assert_eq!(old["memberCount"].as_i64().unwrap(), members);
+
+    let o = patchdesk(d, &["collection", "delete", "Old"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("used by 'Wrapper'"));
+    let all = json(&patchdesk(d, &["--json", "collection", "eval", "--all"]));
+    assert!(all.as_array().unwrap().len() >= 3 + 8 + 4 + 2);
+}

@@ -40,6 +40,11 @@ pub struct Rules {
     pub limit: Option<i64>,
 }
 
+/// Evaluation times are stored in whole seconds; results say the same.
+fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    Utc.timestamp_opt(t.timestamp(), 0).single().unwrap_or(t)
+}
+
 fn ts(v: Option<i64>) -> Option<DateTime<Utc>> {
     v.and_then(|s| Utc.timestamp_opt(s, 0).single())
 }
@@ -1042,7 +1047,7 @@ async fn evaluate_in(
 /// evaluated. Returns every evaluation made, the asked-for collection last.
 pub async fn evaluate(pool: &SqlitePool, clock: &dyn Clock, id: i64) -> Result<Vec<Evaluation>> {
     ensure_builtins(pool, clock).await?;
-    let now = clock.now();
+    let now = whole_seconds(clock.now());
     let mut tx = begin_write(pool).await?;
     let graph = Graph::load(&mut tx).await?;
     if !graph.names.contains_key(&id) {
@@ -1091,7 +1096,7 @@ pub async fn evaluate_all(
     progress: &dyn Progress,
 ) -> Result<Vec<Evaluation>> {
     ensure_builtins(pool, clock).await?;
-    let now = clock.now();
+    let now = whole_seconds(clock.now());
     let mut conn = pool.acquire().await?;
     let graph = Graph::load(&mut conn).await?;
     drop(conn);
