@@ -40,4 +40,15 @@ fi
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   cargo install tauri-driver --version '^2' --locked
 fi
+# Fuzzing the query parser needs a nightly toolchain and cargo-fuzz. Optional: without
+# them the test command skips the fuzz smoke run and says so.
+if command -v rustup >/dev/null 2>&1; then
+  rustup toolchain list | grep -q '^nightly' \
+    || rustup toolchain install nightly --profile minimal \
+    || echo "setup: no nightly toolchain; the fuzz smoke run will be skipped" >&2
+fi
+if ! command -v cargo-fuzz >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo-fuzz" ]; then
+  cargo install cargo-fuzz --locked \
+    || echo "setup: cargo-fuzz could not be installed; the fuzz smoke run will be skipped" >&2
+fi
 echo "setup: done"

@@ -31,6 +31,13 @@ step "Rust tests: core, CLI, commands, and end to end (WebDriver on the real app
 cargo test --workspace
 echo "end-to-end screenshots: target/e2e/"
 
+step "fuzz smoke run: the query parser for 30 seconds (docs/fuzzing.md)"
+if rustup toolchain list 2>/dev/null | grep -q '^nightly' && command -v cargo-fuzz >/dev/null 2>&1; then
+  scripts/fuzz.sh 30
+else
+  echo "skipped: needs a nightly toolchain and cargo-fuzz (scripts/setup.sh installs both)"
+fi
+
 step "TypeScript bindings are fresh (cargo test regenerates them)"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   git status --porcelain -- ui/src/bindings

@@ -132,6 +132,10 @@ fn errors_give_line_column_caret_and_suggestion() {
     );
 
     assert!(bad("   ").message.contains("empty"));
+
+    // Found by the fuzzer: chrono reads this year, but it would not print back.
+    let e = bad("last_seen >= -102026-10-01");
+    assert!(e.message.contains("years 1970 to 9999"), "{}", e.message);
 }
 
 #[test]

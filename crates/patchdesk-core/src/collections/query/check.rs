@@ -4,7 +4,7 @@
 use super::ast::*;
 use super::fields::{all_names, nearest};
 use super::syntax::{Lit, SCond, SExpr, SOp, Span};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 pub(crate) struct CheckError {
     pub span: Span,
@@ -213,7 +213,7 @@ fn value(f: &Field, v: &Lit) -> R<Value> {
         FieldType::Time => Value::Time(time(t).ok_or_else(|| {
             err(
                 &v.span,
-                format!("'{t}' is not a date or time (use 2026-11-01 or 2026-11-01T08:00:00Z, in UTC; or 'within 7d')"),
+                format!("'{t}' is not a date or time (use 2026-11-01 or 2026-11-01T08:00:00Z, in UTC, years 1970 to 9999; or 'within 7d')"),
             )
         })?),
         FieldType::Enum => {
@@ -243,11 +243,11 @@ fn value(f: &Field, v: &Lit) -> R<Value> {
     })
 }
 
+/// Years 1970 to 9999: what an inventory holds, and what RFC 3339 can print back.
 fn time(t: &str) -> Option<DateTime<Utc>> {
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return d.and_hms_opt(0, 0, 0).map(|n| n.and_utc());
-    }
-    DateTime::parse_from_rfc3339(t)
-        .ok()
-        .map(|d| d.with_timezone(&Utc))
+    let parsed = match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) => d.and_hms_opt(0, 0, 0).map(|n| n.and_utc()),
+        Err(_) => DateTime::parse_from_rfc3339(t).ok().map(|d| d.with_timezone(&Utc)),
+    }?;
+    (1970..=9999).contains(&parsed.year()).then_some(parsed)
 }

@@ -29,7 +29,7 @@ type In<'a> = LocatingSlice<&'a str>;
 /// Parentheses deeper than this are refused before parsing (no stack overflow).
 pub(crate) const MAX_DEPTH: usize = 64;
 /// More `not`s in a row than this are refused.
-pub(crate) const MAX_NOTS: usize = 16;
+pub(crate) const MAX_NOTS: usize = 8;
 
 #[derive(Debug)]
 pub(crate) enum SExpr {
@@ -339,7 +339,7 @@ fn unary(i: &mut In<'_>) -> ModalResult<SExpr> {
             i.reset(&before);
             ws(i)?;
             let mut e = ContextError::new();
-            e.push(expected("at most 16 'not' in a row"));
+            e.push(expected("at most 8 'not' in a row"));
             return Err(ErrMode::Cut(e));
         }
     }
