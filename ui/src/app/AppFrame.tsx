@@ -18,6 +18,7 @@ import { useQuery } from "@tanstack/react-query";
 import { appSummary } from "../lib/ipc";
 import { plural } from "../lib/format";
 import { queryKeys } from "../lib/queryKeys";
+import { CollectionsPage } from "../features/collections/CollectionsPage";
 import { InventoryPage } from "../features/inventory/InventoryPage";
 import { PlannedArea } from "../features/placeholders/PlannedArea";
 import { SettingsPage } from "../features/settings/SettingsPage";
@@ -38,6 +39,8 @@ function AreaView({ area }: { area: AreaId }) {
       return <InventoryPage />;
     case "updates":
       return <UpdatesPage />;
+    case "collections":
+      return <CollectionsPage />;
     case "settings":
       return <SettingsPage />;
     default:

@@ -37,14 +37,7 @@ export interface Area {
 export const AREAS: Area[] = [
   { id: "inventory", label: "Inventory", icon: IconDeviceDesktop, capabilities: "C1, C15" },
   { id: "updates", label: "Updates", icon: IconPackage, capabilities: "C2" },
-  {
-    id: "collections",
-    label: "Collections",
-    icon: IconStack2,
-    capabilities: "C3",
-    planned:
-      "Targeting collections decide which computers a rollout reaches: rules written in a small query language over computer attributes, direct members, and included, excluded and limiting collections. You will see a live count and a sample while editing, and who entered or left since the last evaluation.",
-  },
+  { id: "collections", label: "Collections", icon: IconStack2, capabilities: "C3" },
   {
     id: "releases",
     label: "Releases",

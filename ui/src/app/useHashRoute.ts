@@ -18,6 +18,32 @@ export function areaHref(id: AreaId): string {
   return `#/${id}`;
 }
 
+/** What follows the area: "#/collections/12/edit" -> ["12", "edit"]. */
+export function subPathFromHash(hash: string): string[] {
+  const path = hash.replace(/^#\/?/, "").split("?")[0] ?? "";
+  return path.split("/").slice(1).filter(Boolean).map(decode);
+}
+
+/** A hand-typed address may hold a malformed escape: keep that segment as it is. */
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The segments after the area in the current hash (an area's own pages: list, item, editor). */
+export function useHashSubPath(): string[] {
+  // The hash string is the snapshot (stable between changes); the split is cheap.
+  const hash = useSyncExternalStore(
+    subscribe,
+    () => window.location.hash,
+    () => "",
+  );
+  return subPathFromHash(hash);
+}
+
 export function useHashRoute(): [AreaId, (id: AreaId) => void] {
   const area = useSyncExternalStore(
     subscribe,

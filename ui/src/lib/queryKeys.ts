@@ -8,8 +8,28 @@ export const queryKeys = {
   facets: ["inventory", "facets"] as const,
   computerList: (filters: unknown) => ["inventory", "list", filters] as const,
   computer: (id: number) => ["inventory", "computer", id] as const,
+  /** Direct-member suggestions for the collection editor. */
+  computerNames: (search: string) => ["inventory", "names", search] as const,
+  /** The query language's fields and their common values come from the inventory's data. */
+  queryFields: ["inventory", "query-fields"] as const,
+  queryFieldValues: (field: unknown) => ["inventory", "query-field-values", field] as const,
   catalog: ["catalog"] as const,
   updateList: (filters: unknown) => ["catalog", "list", filters] as const,
+  collections: ["collections"] as const,
+  collectionList: ["collections", "list"] as const,
+  collection: (id: number) => ["collections", "detail", id] as const,
+  collectionChanges: (id: number) => ["collections", "changes", id] as const,
+  /** `draft` is the serialised CollectionInput: equal drafts share one request. */
+  collectionPreview: (id: number | null, draft: string) => ["collections", "preview", id, draft] as const,
+  /**
+   * The outcome of the last evaluation this session ran (only it says whether that was the
+   * first evaluation); set by the evaluate mutations, never fetched, so it lives outside the
+   * "collections" prefix that mutations invalidate.
+   */
+  collectionEvaluation: (id: number) => ["collection-evaluation", id] as const,
+  /** Parsing and printing are pure: their results never go stale. */
+  queryParse: (text: string) => ["query-language", "parse", text] as const,
+  queryPrint: (expr: unknown) => ["query-language", "print", expr] as const,
 };
 
 /** After an import or a demo load: everything that shows data may be stale. */
@@ -18,5 +38,15 @@ export async function invalidateData(client: QueryClient): Promise<void> {
     client.invalidateQueries({ queryKey: queryKeys.summary }),
     client.invalidateQueries({ queryKey: queryKeys.inventory }),
     client.invalidateQueries({ queryKey: queryKeys.catalog }),
+    // New sites bring new built-in collections.
+    client.invalidateQueries({ queryKey: queryKeys.collections }),
+  ]);
+}
+
+/** After a collection is saved, evaluated or deleted: the collections, and the member lists. */
+export async function invalidateCollections(client: QueryClient): Promise<void> {
+  await Promise.all([
+    client.invalidateQueries({ queryKey: queryKeys.collections }),
+    client.invalidateQueries({ queryKey: ["inventory", "list"] }),
   ]);
 }

@@ -1,63 +1,12 @@
-import { ActionIcon, Button, Center, Group, Loader, NativeSelect, Text, TextInput, Tooltip } from "@mantine/core";
-import { IconFileImport, IconFilterOff, IconRefresh, IconSearch, IconX } from "@tabler/icons-react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type ChangeEvent } from "react";
-import type { AgentState } from "../../bindings/AgentState";
-import type { ClientPolicy } from "../../bindings/ClientPolicy";
-import type { Computer } from "../../bindings/Computer";
-import type { ComputerQuery } from "../../bindings/ComputerQuery";
-import type { ComputerSort } from "../../bindings/ComputerSort";
-import type { Role } from "../../bindings/Role";
-import { useColumnVisibility } from "../../components/columnVisibility";
-import { ColumnsMenu } from "../../components/ColumnsMenu";
-import { EmptyState } from "../../components/EmptyState";
+import { Button, Center, Loader } from "@mantine/core";
+import { IconFileImport } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { PageHeader } from "../../components/PageHeader";
-import { usePagedSource } from "../../components/pagedSource";
-import { useTableSort, type TableSort } from "../../components/tableSort";
-import { VirtualTable } from "../../components/VirtualTable";
-import { formatCount } from "../../lib/format";
-import { appSummary, inventoryFacets, inventoryList } from "../../lib/ipc";
+import { appSummary } from "../../lib/ipc";
 import { queryKeys } from "../../lib/queryKeys";
-import { useNow } from "../../lib/useNow";
 import { useImportDialog } from "../import/useImportDialog";
-import { computerColumns, INVENTORY_COLUMNS_KEY } from "./columns";
-import { ComputerDrawer } from "./ComputerDrawer";
-import { agentLabel, LAST_SEEN_OPTIONS, policyLabel, roleLabel } from "./labels";
+import { ComputerBrowser } from "./ComputerBrowser";
 import { Welcome } from "./Welcome";
-import { useSearchBox } from "../../lib/useSearchBox";
-
-interface Filters {
-  site: string;
-  role: string;
-  os: string;
-  policy: string;
-  agent: string;
-  lastSeen: string;
-}
-
-const NO_FILTERS: Filters = { site: "", role: "", os: "", policy: "", agent: "", lastSeen: "" };
-
-/** Also where the list goes back to when the column it is sorted by is hidden. */
-const DEFAULT_SORT: TableSort<ComputerSort> = { key: "name", descending: false };
-
-type ListQuery = Omit<ComputerQuery, "offset" | "limit">;
-
-function toQuery(filters: Filters, search: string, sort: ComputerSort, descending: boolean): ListQuery {
-  const lastSeen = LAST_SEEN_OPTIONS.find((o) => o.value === filters.lastSeen) ?? LAST_SEEN_OPTIONS[0];
-  return {
-    search: search || null,
-    siteId: filters.site ? Number(filters.site) : null,
-    role: (filters.role || null) as Role | null,
-    osName: filters.os || null,
-    clientPolicy: (filters.policy || null) as ClientPolicy | null,
-    agentState: (filters.agent || null) as AgentState | null,
-    lastSeenWithinDays: lastSeen.within,
-    lastSeenOlderThanDays: lastSeen.olderThan,
-    sort,
-    descending,
-  };
-}
 
 /** Inventory (SPEC C1): first-run welcome on an empty database, else the computer list. */
 export function InventoryPage() {
@@ -88,180 +37,14 @@ export function InventoryPage() {
 }
 
 function InventoryBrowser({ onImport }: { onImport: () => void }) {
-  const queryClient = useQueryClient();
-  const now = useNow();
-  const { text: searchText, setText: setSearchText, ref: searchRef, search } = useSearchBox();
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const allColumns = useMemo(() => computerColumns(now), [now]);
-  const columnVisibility = useColumnVisibility(INVENTORY_COLUMNS_KEY, allColumns);
-  const [sort, setSort] = useTableSort(DEFAULT_SORT, columnVisibility.visible);
-  const [selected, setSelected] = useState<Computer | null>(null);
-
-  const facets = useQuery({ queryKey: queryKeys.facets, queryFn: inventoryFacets });
-
-  const query = useMemo(() => toQuery(filters, search, sort.key, sort.descending), [filters, search, sort]);
-  const source = usePagedSource(queryKeys.computerList(query), (offset, limit) => inventoryList({ ...query, offset, limit }));
-
-  const setFilter = (key: keyof Filters) => (event: ChangeEvent<HTMLSelectElement>) => {
-    const value = event.currentTarget.value;
-    setFilters((f) => ({ ...f, [key]: value }));
-  };
-  const filtered = searchText.trim() !== "" || Object.values(filters).some((v) => v !== "");
-  const clearFilters = () => {
-    setFilters(NO_FILTERS);
-    setSearchText("");
-  };
-  const onSort = (key: ComputerSort) =>
-    setSort((s) => (s.key === key ? { key, descending: !s.descending } : { key, descending: false }));
-
-  const f = facets.data;
-  const siteOptions = [
-    { value: "", label: "All sites" },
-    ...(f?.sites ?? []).map((s) => ({ value: String(s.id), label: `${s.name} (${formatCount(s.computerCount)})` })),
-  ];
-  const countOptions = (all: string, values: { value: string; count: number }[] | undefined, label: (v: string) => string) => [
-    { value: "", label: all },
-    ...(values ?? []).map((c) => ({ value: c.value, label: `${label(c.value)} (${formatCount(c.count)})` })),
-  ];
-
-  const total = source.total;
-  const grandTotal = f?.total;
-
   return (
-    <>
-      <PageHeader
-        title="Inventory"
-        description={
-          <span data-testid="inventory-total" data-total={total} aria-live="polite">
-            {total === undefined ? (
-              "Counting…"
-            ) : filtered && grandTotal !== undefined ? (
-              <>
-                <b>{formatCount(total)}</b> of {formatCount(grandTotal)} computers match
-              </>
-            ) : (
-              <>
-                <b>{formatCount(total)}</b> {total === 1 ? "computer" : "computers"}
-              </>
-            )}
-          </span>
-        }
-        actions={
-          <>
-            <ColumnsMenu columns={allColumns} visibility={columnVisibility} data-testid="columns-menu" />
-            <Tooltip label="Refresh">
-              <ActionIcon
-                variant="default"
-                size="lg"
-                aria-label="Refresh"
-                onClick={() => void queryClient.invalidateQueries({ queryKey: queryKeys.inventory })}
-                data-testid="inventory-refresh"
-              >
-                <IconRefresh size={18} stroke={1.6} />
-              </ActionIcon>
-            </Tooltip>
-            <Button leftSection={<IconFileImport size={16} />} onClick={onImport} data-testid="open-import">
-              Import CSV
-            </Button>
-          </>
-        }
-      />
-
-      {/* One line in the default 1440 x 900 window (about 1,170 px of content): fixed-width
-          selects (a long selected value is cut short), and the search box takes what is left. */}
-      <Group gap="xs" mb="sm" wrap="wrap" role="search" aria-label="Filter computers">
-        <TextInput
-          placeholder="Search name, owner, e-mail, dept."
-          aria-label="Search computers"
-          leftSection={<IconSearch size={15} />}
-          rightSection={
-            searchText ? (
-              <ActionIcon size="sm" variant="subtle" color="gray" aria-label="Clear search" onClick={() => setSearchText("")}>
-                <IconX size={14} />
-              </ActionIcon>
-            ) : undefined
-          }
-          ref={searchRef}
-          value={searchText}
-          onChange={(e) => setSearchText(e.currentTarget.value)}
-          flex="1 1 200px"
-          miw={180}
-          data-testid="filter-search"
-        />
-        <NativeSelect aria-label="Site" data={siteOptions} value={filters.site} onChange={setFilter("site")} w={135} data-testid="filter-site" />
-        <NativeSelect
-          aria-label="Role"
-          data={countOptions("All roles", f?.roles, roleLabel)}
-          value={filters.role}
-          onChange={setFilter("role")}
-          w={120}
-          data-testid="filter-role"
-        />
-        <NativeSelect
-          aria-label="Operating system"
-          data={countOptions("All OS", f?.osNames, (v) => v)}
-          value={filters.os}
-          onChange={setFilter("os")}
-          w={165}
-          data-testid="filter-os"
-        />
-        <NativeSelect
-          aria-label="Update-client policy"
-          data={countOptions("All policies", f?.clientPolicies, policyLabel)}
-          value={filters.policy}
-          onChange={setFilter("policy")}
-          w={135}
-          data-testid="filter-policy"
-        />
-        <NativeSelect
-          aria-label="Agent state"
-          data={countOptions("All agents", f?.agentStates, agentLabel)}
-          value={filters.agent}
-          onChange={setFilter("agent")}
-          w={125}
-          data-testid="filter-agent"
-        />
-        <NativeSelect
-          aria-label="Last seen"
-          data={LAST_SEEN_OPTIONS.map((o) => ({ value: o.value, label: o.label }))}
-          value={filters.lastSeen}
-          onChange={setFilter("lastSeen")}
-          w={145}
-          data-testid="filter-last-seen"
-        />
-        {filtered && (
-          <Tooltip label="Clear filters">
-            <ActionIcon variant="subtle" color="gray" size="lg" aria-label="Clear filters" onClick={clearFilters} data-testid="filter-clear">
-              <IconFilterOff size={16} stroke={1.6} />
-            </ActionIcon>
-          </Tooltip>
-        )}
-      </Group>
-
-      <VirtualTable
-        label="Computers"
-        source={source}
-        columns={columnVisibility.visible}
-        sort={sort.key}
-        descending={sort.descending}
-        onSort={onSort}
-        rowKey={(c) => c.id}
-        rowAttributes={(c) => ({ "data-testid": "computer-row", "data-name": c.name })}
-        selectedKey={selected?.id ?? null}
-        onOpen={setSelected}
-        empty={
-          <EmptyState icon={IconSearch} title="No computers match">
-            <Text size="sm" c="dimmed">
-              Nothing in the inventory matches these filters.
-            </Text>
-            <Button mt="sm" variant="default" size="xs" onClick={clearFilters}>
-              Clear filters
-            </Button>
-          </EmptyState>
-        }
-      />
-
-      <ComputerDrawer computer={selected} onClose={() => setSelected(null)} />
-    </>
+    <ComputerBrowser
+      title="Inventory"
+      actions={
+        <Button leftSection={<IconFileImport size={16} />} onClick={onImport} data-testid="open-import">
+          Import CSV
+        </Button>
+      }
+    />
   );
 }

@@ -18,7 +18,8 @@ export function PlannedArea({ area }: { area: Area }) {
             </Badge>
           </Group>
           <Text size="sm">
-            Available now: <Anchor href="#/inventory">Inventory</Anchor> and <Anchor href="#/updates">Updates</Anchor>.
+            Available now: <Anchor href="#/inventory">Inventory</Anchor>, <Anchor href="#/updates">Updates</Anchor> and{" "}
+            <Anchor href="#/collections">Collections</Anchor>.
           </Text>
         </Stack>
       </EmptyState>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import { appSummary, inventoryGet } from "./commands";
-import { CommandError, isCancelled, toWireError } from "./errors";
+import { appSummary, collectionPreview, inventoryGet } from "./commands";
+import { CommandError, isCancelled, queryErrorOf, toWireError } from "./errors";
 
 describe("toWireError", () => {
   it("keeps a {kind, message, details} thrown by a command", () => {
@@ -39,6 +39,20 @@ describe("toWireError", () => {
   });
 });
 
+describe("queryErrorOf", () => {
+  const details = { message: "unknown field 'sitee'", line: 1, column: 1, start: 0, end: 5, excerpt: "sitee = 1\n^^^^^", suggestion: "site" };
+
+  it("finds the QueryError an invalid query carries", () => {
+    expect(queryErrorOf({ kind: "invalid", message: "query error at line 1…", details })).toEqual(details);
+  });
+
+  it("ignores other errors and other details", () => {
+    expect(queryErrorOf({ kind: "conflict", message: "x", details })).toBeNull();
+    expect(queryErrorOf({ kind: "invalid", message: "direct rules: no computer named 'X'", details: ["X"] })).toBeNull();
+    expect(queryErrorOf({ kind: "invalid", message: "x", details: { ...details, line: "1" } })).toBeNull();
+  });
+});
+
 describe("typed commands", () => {
   it("reject with a CommandError carrying the command's kind", async () => {
     mockIPC(() => {
@@ -62,5 +76,16 @@ describe("typed commands", () => {
     });
     await inventoryGet(5);
     expect(seen).toEqual([["inventory_get", { id: 5 }]]);
+  });
+
+  it("pass a collection draft and the id being edited", async () => {
+    const seen: unknown[] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return { count: 0, sample: [], elapsedMs: 1 };
+    });
+    const input = { name: "", description: "", query: "all", limitId: null, includes: [], excludes: [], direct: [], continuous: false };
+    await collectionPreview(input, null);
+    expect(seen).toEqual([["collection_preview", { input, id: null }]]);
   });
 });

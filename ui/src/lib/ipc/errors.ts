@@ -1,4 +1,5 @@
 import type { ErrorKind } from "../../bindings/ErrorKind";
+import type { QueryError } from "../../bindings/QueryError";
 import type { WireError } from "../../bindings/WireError";
 
 const KINDS: ReadonlySet<string> = new Set<ErrorKind>(["invalid", "notFound", "conflict", "cancelled", "io", "internal"]);
@@ -54,6 +55,22 @@ export class CommandError extends Error implements WireError {
     if (reason instanceof CommandError) return reason;
     return new CommandError(toWireError(reason), command);
   }
+}
+
+/** The position and excerpt of a query that does not parse or check, when `error` is one. */
+export function queryErrorOf(error: unknown): QueryError | null {
+  const wire = toWireError(error);
+  if (wire.kind !== "invalid" || !isRecord(wire.details)) return null;
+  const d = wire.details;
+  const ok =
+    typeof d.message === "string" &&
+    typeof d.line === "number" &&
+    typeof d.column === "number" &&
+    typeof d.start === "number" &&
+    typeof d.end === "number" &&
+    typeof d.excerpt === "string" &&
+    (d.suggestion === undefined || typeof d.suggestion === "string");
+  return ok ? (d as QueryError) : null;
 }
 
 /** True when the user cancelled the running task (not a failure to show in red). */
