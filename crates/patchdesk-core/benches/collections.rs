@@ -10,8 +10,9 @@ use patchdesk_core::collections::{self, CollectionInput, Scope};
 use patchdesk_core::demo::{self, DemoOptions};
 use patchdesk_core::ports::{FixedClock, NoProgress};
 use patchdesk_core::SqlitePool;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 #[global_allocator]
@@ -44,19 +45,52 @@ impl Rng {
     }
 }
 
-const SITES: [&str; 8] = ["Seoul HQ", "Busan", "Berlin", "Munich", "New York", "Chicago", "São Paulo", "Sydney"];
+const SITES: [&str; 8] = [
+    "Seoul HQ",
+    "Busan",
+    "Berlin",
+    "Munich",
+    "New York",
+    "Chicago",
+    "São Paulo",
+    "Sydney",
+];
 
 fn random_query(r: &mut Rng) -> String {
     let site = r.pick(&SITES);
     match r.next() % 8 {
         0 => format!("site = '{site}' and role = workstation"),
-        1 => format!("site = '{site}' and os_version < {}", r.pick(&["10.0.17763", "10.0.19045", "10.0.22621"])),
+        1 => format!(
+            "site = '{site}' and os_version < {}",
+            r.pick(&["10.0.17763", "10.0.19045", "10.0.22621"])
+        ),
         2 => format!("last_seen within {}d and role = server", 1 + r.next() % 30),
-        3 => format!("msxml < {} or dotnet < 4.8", r.pick(&["6.0", "6.30", "8.110"])),
-        4 => format!("free_disk_gb < {} and site in ('{site}', '{}')", 5 + r.next() % 40, r.pick(&SITES)),
-        5 => format!("policy = {} and last_run older than {}d", r.pick(&["notify_download", "auto_download_scheduled", "configmgr_advertised"]), 7 + r.next() % 30),
-        6 => format!("department = '{}' and not (agent_state = running)", r.pick(&["Finance", "Sales", "Engineering", "IT", "HR"])),
-        _ => format!("name like '{}*'", r.pick(&["SEO", "BER", "NYC", "SAO", "MUC"])),
+        3 => format!(
+            "msxml < {} or dotnet < 4.8",
+            r.pick(&["6.0", "6.30", "8.110"])
+        ),
+        4 => format!(
+            "free_disk_gb < {} and site in ('{site}', '{}')",
+            5 + r.next() % 40,
+            r.pick(&SITES)
+        ),
+        5 => format!(
+            "policy = {} and last_run older than {}d",
+            r.pick(&[
+                "notify_download",
+                "auto_download_scheduled",
+                "configmgr_advertised"
+            ]),
+            7 + r.next() % 30
+        ),
+        6 => format!(
+            "department = '{}' and not (agent_state = running)",
+            r.pick(&["Finance", "Sales", "Engineering", "IT", "HR"])
+        ),
+        _ => format!(
+            "name like '{}*'",
+            r.pick(&["SEO", "BER", "NYC", "SAO", "MUC"])
+        ),
     }
 }
 
@@ -75,22 +109,47 @@ fn fixture() -> Fixture {
     let pool = rt.block_on(patchdesk_core::db::open(&db)).unwrap();
     let clock = FixedClock(now());
     let one = rt.block_on(async {
-        demo::load(&pool, DemoOptions { computers: COMPUTERS, seed: 42 }, now(), false, &NoProgress)
-            .await
-            .unwrap();
+        demo::load(
+            &pool,
+            DemoOptions {
+                computers: COMPUTERS,
+                seed: 42,
+            },
+            now(),
+            false,
+            &NoProgress,
+        )
+        .await
+        .unwrap();
         collections::ensure_builtins(&pool, &clock).await.unwrap();
-        let mut ids: Vec<i64> = collections::list(&pool, &clock).await.unwrap().iter().map(|c| c.id).collect();
-        let one = collections::create(&pool, &clock, &CollectionInput { name: "Seoul workstations on an old OS".into(), query: QUERY.into(), ..Default::default() })
+        let mut ids: Vec<i64> = collections::list(&pool, &clock)
             .await
             .unwrap()
-            .collection
-            .id;
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let one = collections::create(
+            &pool,
+            &clock,
+            &CollectionInput {
+                name: "Seoul workstations on an old OS".into(),
+                query: QUERY.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .collection
+        .id;
         ids.push(one);
         let mut r = Rng(7);
         let mut i = 0;
         while ids.len() < COLLECTIONS {
             i += 1;
-            let mut input = CollectionInput { name: format!("Collection {i:04}"), ..Default::default() };
+            let mut input = CollectionInput {
+                name: format!("Collection {i:04}"),
+                ..Default::default()
+            };
             // Roughly 60% query, 20% include, 15% exclude, 5% limiting.
             match r.next() % 20 {
                 0..=11 => input.query = random_query(&mut r),
@@ -109,10 +168,70 @@ fn fixture() -> Fixture {
                 ids.push(d.collection.id);
             }
         }
-        collections::evaluate_all(&pool, &clock, Scope::All, &NoProgress).await.unwrap();
+        let t = std::time::Instant::now();
+        collections::evaluate_all(&pool, &clock, Scope::All, &NoProgress)
+            .await
+            .unwrap();
+        eprintln!(
+            "first evaluation of all {COLLECTIONS}: {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        let t = std::time::Instant::now();
+        let evals = collections::evaluate_all(&pool, &clock, Scope::All, &NoProgress)
+            .await
+            .unwrap();
+        eprintln!(
+            "re-evaluation of all {COLLECTIONS}: {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        if std::env::var("PATCHDESK_BENCH_PROFILE").is_ok() {
+            let list = collections::list(&pool, &clock).await.unwrap();
+            let mut by_kind: std::collections::BTreeMap<&str, (i64, i64)> = Default::default();
+            let mut rows: Vec<(i64, String, i64)> = Vec::new();
+            for e in &evals {
+                let c = list.iter().find(|c| c.id == e.id).unwrap();
+                let kind = if c.builtin.is_some() {
+                    "builtin"
+                } else if !c.includes.is_empty() && c.query.is_empty() {
+                    "include"
+                } else if !c.excludes.is_empty() {
+                    "query+exclude"
+                } else if c.limit.is_some() {
+                    "query+limit"
+                } else {
+                    "query"
+                };
+                let k = by_kind.entry(kind).or_default();
+                k.0 += 1;
+                k.1 += e.elapsed_ms;
+                rows.push((
+                    e.elapsed_ms,
+                    format!(
+                        "{kind}: {} inc={:?}",
+                        c.query,
+                        c.includes
+                            .iter()
+                            .map(|i| i.name.as_str())
+                            .collect::<Vec<_>>()
+                    ),
+                    e.member_count,
+                ));
+            }
+            eprintln!("{by_kind:?}");
+            rows.sort();
+            for r in rows.iter().rev().take(25) {
+                eprintln!("{:>6} ms {:>7} members  {}", r.0, r.2, r.1);
+            }
+        }
         one
     });
-    Fixture { _dir: dir, db, pool, rt, one }
+    Fixture {
+        _dir: dir,
+        db,
+        pool,
+        rt,
+        one,
+    }
 }
 
 /// Runs `sql` `n` times inside one `sqlite3` process with `.timer on` and returns the
@@ -123,8 +242,25 @@ fn sqlite3_time(db: &Path, sql: &str, n: u64) -> Duration {
         script.push_str(sql);
         script.push('\n');
     }
-    let out = Command::new("sqlite3").arg(db).arg(&script).output().expect("sqlite3 on PATH");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut child = Command::new("sqlite3")
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sqlite3 on PATH");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
     let total: f64 = text
         .lines()
@@ -138,16 +274,36 @@ fn one_collection(c: &mut Criterion) {
     let f = fixture();
     let clock = FixedClock(now());
     let (sql, params) = collections::query_sql(QUERY, now()).unwrap();
-    let members = f.rt.block_on(collections::member_ids(&f.pool, f.one)).unwrap().len();
-    let hand: usize = String::from_utf8_lossy(&Command::new("sqlite3").arg(&f.db).arg(HAND_SQL).output().unwrap().stdout).lines().count();
+    let members =
+        f.rt.block_on(collections::member_ids(&f.pool, f.one))
+            .unwrap()
+            .len();
+    let hand: usize = String::from_utf8_lossy(
+        &Command::new("sqlite3")
+            .arg(&f.db)
+            .arg(HAND_SQL)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .lines()
+    .count();
     assert_eq!(members, hand, "the hand-written SQL finds the same members");
     eprintln!("'{QUERY}': {members} members of {COMPUTERS}");
 
-    let mut g = c.benchmark_group(format!("one query collection, {COMPUTERS} computers, {COLLECTIONS} collections"));
+    let mut g = c.benchmark_group(format!(
+        "one query collection, {COMPUTERS} computers, {COLLECTIONS} collections"
+    ));
     g.sample_size(30);
-    g.bench_function("patchdesk evaluate (query, diff with the last membership, store, one transaction)", |b| {
-        b.iter(|| f.rt.block_on(collections::evaluate(&f.pool, &clock, f.one)).unwrap())
-    });
+    g.bench_function(
+        "patchdesk evaluate (query, diff with the last membership, store, one transaction)",
+        |b| {
+            b.iter(|| {
+                f.rt.block_on(collections::evaluate(&f.pool, &clock, f.one))
+                    .unwrap()
+            })
+        },
+    );
     g.bench_function("patchdesk compiled query alone (fetch member ids)", |b| {
         b.iter(|| {
             let mut q = sqlx::query_scalar::<_, i64>(&sql);
@@ -161,16 +317,25 @@ fn one_collection(c: &mut Criterion) {
             f.rt.block_on(q.fetch_all(&f.pool)).unwrap()
         })
     });
-    g.bench_function("baseline: the same query by hand in sqlite3 (.timer)", |b| {
-        b.iter_custom(|iters| sqlite3_time(&f.db, HAND_SQL, iters))
-    });
+    g.bench_function(
+        "baseline: the same query by hand in sqlite3 (.timer)",
+        |b| b.iter_custom(|iters| sqlite3_time(&f.db, HAND_SQL, iters)),
+    );
     g.finish();
 
     let mut g = c.benchmark_group(format!("all {COLLECTIONS} collections"));
     g.sample_size(10).measurement_time(Duration::from_secs(60));
     g.bench_function("re-evaluate every collection in dependency order", |b| {
         b.iter(|| {
-            let n = f.rt.block_on(collections::evaluate_all(&f.pool, &clock, Scope::All, &NoProgress)).unwrap().len();
+            let n =
+                f.rt.block_on(collections::evaluate_all(
+                    &f.pool,
+                    &clock,
+                    Scope::All,
+                    &NoProgress,
+                ))
+                .unwrap()
+                .len();
             assert_eq!(n, COLLECTIONS);
         })
     });

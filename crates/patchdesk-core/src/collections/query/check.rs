@@ -247,7 +247,9 @@ fn value(f: &Field, v: &Lit) -> R<Value> {
 fn time(t: &str) -> Option<DateTime<Utc>> {
     let parsed = match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         Ok(d) => d.and_hms_opt(0, 0, 0).map(|n| n.and_utc()),
-        Err(_) => DateTime::parse_from_rfc3339(t).ok().map(|d| d.with_timezone(&Utc)),
+        Err(_) => DateTime::parse_from_rfc3339(t)
+            .ok()
+            .map(|d| d.with_timezone(&Utc)),
     }?;
     (1970..=9999).contains(&parsed.year()).then_some(parsed)
 }
