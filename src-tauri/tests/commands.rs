@@ -147,3 +147,95 @@ fn demo_load_and_import_take_a_progress_channel() {
     // task_cancel answers even when nothing runs.
     invoke(&w, "task_cancel", json!({})).unwrap();
 }
+
+#[test]
+fn collection_commands_round_trip_the_builder_and_name_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let pool = tauri::async_runtime::block_on(patchdesk_core::db::open(
+        &dir.path().join("patchdesk.sqlite"),
+    ))
+    .unwrap();
+    tauri::async_runtime::block_on(patchdesk_core::demo::load(
+        &pool,
+        patchdesk_core::demo::DemoOptions {
+            computers: 150,
+            seed: 3,
+        },
+        chrono_now(),
+        false,
+        &patchdesk_core::ports::NoProgress,
+    ))
+    .unwrap();
+
+    // Text → tree → text, as the builder does it.
+    let text = "site = 'Berlin' and os_version < 10.0.19045";
+    let expr = invoke(&w, "collection_parse_query", json!({"text": text})).unwrap();
+    assert_eq!(expr["kind"], "and");
+    assert_eq!(expr["items"][0]["field"], json!({"key": "site"}));
+    let printed = invoke(&w, "collection_print_query", json!({"expr": expr})).unwrap();
+    assert_eq!(printed, json!(text));
+
+    // A query error carries its position for the editor.
+    let e = invoke(
+        &w,
+        "collection_parse_query",
+        json!({"text": "site = 'Berlin' and rol = server"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["kind"], "invalid");
+    assert_eq!(e["details"]["column"], 21);
+    assert_eq!(e["details"]["suggestion"], "role");
+
+    let input = json!({"name": "Berlin old", "query": text});
+    let p = invoke(
+        &w,
+        "collection_preview",
+        json!({"input": input, "id": null}),
+    )
+    .unwrap();
+    let count = p["count"].as_i64().unwrap();
+    let d = invoke(&w, "collection_create", json!({"input": input})).unwrap();
+    let id = d["collection"]["id"].as_i64().unwrap();
+    let ev = invoke(&w, "collection_evaluate", json!({"id": id})).unwrap();
+    assert_eq!(
+        ev.as_array().unwrap().last().unwrap()["memberCount"]
+            .as_i64()
+            .unwrap(),
+        count
+    );
+    let page = invoke(
+        &w,
+        "inventory_list",
+        json!({"query": {"collectionId": id, "limit": 500}}),
+    )
+    .unwrap();
+    assert_eq!(page["total"].as_i64().unwrap(), count);
+
+    let e = invoke(
+        &w,
+        "collection_create",
+        json!({"input": {"name": "berlin OLD", "query": "all"}}),
+    )
+    .unwrap_err();
+    assert_eq!(e["kind"], "conflict");
+    let fields = invoke(&w, "collection_fields", json!({})).unwrap();
+    assert!(fields
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["name"] == "msxml"));
+    let values = invoke(
+        &w,
+        "collection_field_values",
+        json!({"field": {"key": "site"}}),
+    )
+    .unwrap();
+    assert!(values.as_array().unwrap().iter().any(|v| v == "Berlin"));
+    let list = invoke(&w, "collection_list", json!({})).unwrap();
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "Berlin old"));
+}

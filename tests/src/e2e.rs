@@ -356,3 +356,182 @@ fn import_updates_into_the_catalogue() {
     assert_eq!(kbs, vec!["KB5064067", "KB936021"], "newest first");
     app.screenshot("updates-after-import");
 }
+
+/// Picks the option with this value in a native select (the last one on the page when
+/// several match, i.e. the newest builder row).
+fn select_value(app: &App, css: &str, value: &str) {
+    let s = &app.session;
+    let selects = s.find_all(css);
+    let select = selects.last().unwrap_or_else(|| panic!("no {css}"));
+    let option = s
+        .find_all_in(select, "option")
+        .into_iter()
+        .find(|o| s.attribute(o, "value").as_deref() == Some(value))
+        .unwrap_or_else(|| panic!("{css} has no option {value}"));
+    s.click(&option);
+}
+
+fn add_condition(app: &App, field: &str, op: &str) {
+    let s = &app.session;
+    let before = s.find_all("[data-testid=builder-row]").len();
+    s.click(&s.wait_for("[data-testid=builder-add]", Duration::from_secs(10)));
+    assert!(wait(Duration::from_secs(10), || s
+        .find_all("[data-testid=builder-row]")
+        .len()
+        == before + 1));
+    select_value(
+        app,
+        "[data-testid=builder-row] select[data-testid=builder-field]",
+        field,
+    );
+    select_value(
+        app,
+        "[data-testid=builder-row] select[data-testid=builder-op]",
+        op,
+    );
+}
+
+/// The live count once no newer request is pending.
+fn settled_preview(app: &App) -> u64 {
+    let s = &app.session;
+    let mut last = None;
+    let mut stable = 0;
+    let ok = wait(Duration::from_secs(30), || {
+        let now = s
+            .find_all("[data-testid=preview-count][data-count]:not([data-pending=true])")
+            .first()
+            .and_then(|e| s.attribute(e, "data-count"))
+            .and_then(|v| v.parse::<u64>().ok());
+        stable = if now.is_some() && now == last {
+            stable + 1
+        } else {
+            0
+        };
+        last = now;
+        stable >= 4
+    });
+    assert!(ok, "the live count did not settle: {last:?}");
+    last.unwrap()
+}
+
+#[test]
+fn build_a_collection_by_pointing_and_clicking_and_refuse_a_cycle() {
+    let app = App::start();
+    let s = &app.session;
+    s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
+    app.wait_total("inventory-total", 2000);
+
+    s.click(&s.wait_for("[data-testid=nav-collections]", Duration::from_secs(10)));
+    s.wait_for(
+        "[data-testid=collection-row][data-name='All computers']",
+        Duration::from_secs(30),
+    );
+    s.click(&s.wait_for("[data-testid=collection-new]", Duration::from_secs(10)));
+    let name = "Seoul workstations on an old OS";
+    s.send_keys(
+        &s.wait_for("[data-testid=collection-name]", Duration::from_secs(10)),
+        name,
+    );
+
+    add_condition(&app, "site", "=");
+    let value = s
+        .find_all("[data-testid=builder-value]")
+        .pop()
+        .expect("a value input");
+    s.send_keys(&value, "Seoul HQ");
+    let seoul = settled_preview(&app);
+    add_condition(&app, "role", "=");
+    select_value(
+        &app,
+        "[data-testid=builder-row] select[data-testid=builder-value]",
+        "workstation",
+    );
+    add_condition(&app, "os_version", "<");
+    let value = s
+        .find_all("[data-testid=builder-value]")
+        .pop()
+        .expect("a value input");
+    s.send_keys(&value, "10.0.19045");
+    let live = settled_preview(&app);
+    assert!(live > 0 && live < seoul, "live count {live}, Seoul {seoul}");
+    // The builder wrote the text form.
+    s.click(&s.wait_for("[data-testid=query-mode-text]", Duration::from_secs(10)));
+    let text = s
+        .attribute(
+            &s.wait_for("[data-testid=query-text]", Duration::from_secs(10)),
+            "value",
+        )
+        .unwrap_or_default();
+    assert_eq!(
+        text,
+        "site = 'Seoul HQ' and role = workstation and os_version < 10.0.19045"
+    );
+    app.screenshot("collection-editor");
+
+    s.click(&s.wait_for("[data-testid=collection-save]", Duration::from_secs(10)));
+    let detail = s.wait_for(
+        &format!("[data-testid=collection-detail][data-name='{name}']"),
+        Duration::from_secs(30),
+    );
+    let mut members = None;
+    assert!(
+        wait(Duration::from_secs(30), || {
+            members = s
+                .attribute(&detail, "data-members")
+                .and_then(|v| v.parse::<u64>().ok());
+            members == Some(live)
+        }),
+        "saved collection holds {members:?}, the live count said {live}"
+    );
+    s.click(&s.wait_for("[data-testid=tab-members]", Duration::from_secs(10)));
+    app.wait_total("inventory-total", live);
+    let names: Vec<String> = s
+        .find_all("[data-testid=computer-row]")
+        .iter()
+        .filter_map(|r| s.attribute(r, "data-name"))
+        .collect();
+    assert!(
+        !names.is_empty() && names.iter().all(|n| n.starts_with("SEOUL-")),
+        "{names:?}"
+    );
+    app.screenshot("collection-members");
+
+    // A second collection includes the first; making the first exclude it is a cycle.
+    s.click(&s.wait_for("[data-testid=collection-back]", Duration::from_secs(10)));
+    s.click(&s.wait_for("[data-testid=collection-new]", Duration::from_secs(10)));
+    s.send_keys(
+        &s.wait_for("[data-testid=collection-name]", Duration::from_secs(10)),
+        "Wrapper",
+    );
+    s.click(&s.wait_for(
+        &format!("[data-testid=include-option][data-name='{name}']"),
+        Duration::from_secs(10),
+    ));
+    s.click(&s.wait_for("[data-testid=collection-save]", Duration::from_secs(10)));
+    s.wait_for(
+        "[data-testid=collection-detail][data-name='Wrapper']",
+        Duration::from_secs(30),
+    );
+    s.click(&s.wait_for("[data-testid=collection-back]", Duration::from_secs(10)));
+    // The row's name link (WebKit's driver does not click table rows themselves).
+    s.click(&s.wait_for(
+        &format!("[data-testid=collection-row][data-name='{name}'] a"),
+        Duration::from_secs(10),
+    ));
+    s.click(&s.wait_for("[data-testid=collection-edit]", Duration::from_secs(10)));
+    s.click(&s.wait_for(
+        "[data-testid=exclude-option][data-name='Wrapper']",
+        Duration::from_secs(10),
+    ));
+    s.click(&s.wait_for("[data-testid=collection-save]", Duration::from_secs(10)));
+    let error = s.wait_for(
+        "[data-testid=collection-save-error]",
+        Duration::from_secs(20),
+    );
+    let message = s.text(&error);
+    assert!(
+        message.contains(&format!("{name} → Wrapper → {name}")),
+        "{message}"
+    );
+    app.screenshot("collection-cycle-refused");
+}
