@@ -483,6 +483,8 @@ async fn collection(
     cmd: CollectionCommand,
     json: bool,
 ) -> Result<(), Error> {
+    // Built-in collections (per site, per policy) may be named before any list made them.
+    collections::ensure_builtins(pool, clock).await?;
     match cmd {
         CollectionCommand::List => {
             let list = collections::list(pool, clock).await?;

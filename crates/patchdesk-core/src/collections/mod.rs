@@ -28,6 +28,8 @@ pub const WARN_DEPTH: usize = 3;
 /// More continuous collections than this get a warning (Configuration Manager's advice).
 pub const WARN_CONTINUOUS: i64 = 200;
 const MAX_NAME: usize = 200;
+/// How long `evaluate_all` works before it commits.
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(250);
 const MAX_DIRECT: usize = 10_000;
 
 /// The rules of one collection, resolved to ids.
@@ -1046,15 +1048,34 @@ async fn evaluate_in(
 /// Evaluates one collection, after any collection it depends on that was never
 /// evaluated. Returns every evaluation made, the asked-for collection last.
 pub async fn evaluate(pool: &SqlitePool, clock: &dyn Clock, id: i64) -> Result<Vec<Evaluation>> {
-    ensure_builtins(pool, clock).await?;
     let now = whole_seconds(clock.now());
     let mut tx = begin_write(pool).await?;
-    let graph = Graph::load(&mut tx).await?;
-    if !graph.names.contains_key(&id) {
+    // Usually every collection it depends on was evaluated before: then it is the only
+    // one to evaluate, and the whole graph need not be loaded.
+    let pending: Option<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE deps(id) AS (
+             SELECT ?1
+             UNION SELECT k.target_id FROM collection_links k JOIN deps d ON k.collection_id = d.id
+             UNION SELECT c.limit_id FROM collections c JOIN deps d ON c.id = d.id
+                   WHERE c.limit_id IS NOT NULL)
+         SELECT (SELECT COUNT(*) FROM deps JOIN collections c ON c.id = deps.id
+                 WHERE c.evaluated_at IS NULL AND c.id != ?1)
+         WHERE EXISTS (SELECT 1 FROM collections WHERE id = ?1)",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(pending) = pending else {
         return Err(Error::NotFound(format!(
             "there is no collection with id {id}"
         )));
+    };
+    if pending == 0 {
+        let one = evaluate_in(&mut tx, id, now).await?;
+        tx.commit().await?;
+        return Ok(vec![one]);
     }
+    let graph = Graph::load(&mut tx).await?;
     let never: BTreeSet<i64> =
         sqlx::query_scalar::<_, i64>("SELECT id FROM collections WHERE evaluated_at IS NULL")
             .fetch_all(&mut *tx)
@@ -1087,8 +1108,9 @@ pub enum Scope {
     Continuous,
 }
 
-/// Evaluates collections in dependency order, one transaction each (so a long round
-/// never holds the write lock for long); stops between collections when cancelled.
+/// Evaluates collections in dependency order, committing about every quarter second (so
+/// a long round never holds the write lock for long); stops between collections when
+/// cancelled, keeping what was evaluated.
 pub async fn evaluate_all(
     pool: &SqlitePool,
     clock: &dyn Clock,
@@ -1123,15 +1145,25 @@ pub async fn evaluate_all(
     let order = graph.order(only.as_ref());
     progress.stage("evaluating collections", Some(order.len() as u64));
     let mut out = Vec::with_capacity(order.len());
+    let mut tx = begin_write(pool).await?;
+    let mut batch_started = Instant::now();
     for (i, id) in order.into_iter().enumerate() {
         if progress.is_cancelled() {
+            // What is evaluated so far is consistent: keep it.
+            tx.commit().await?;
             return Err(Error::Cancelled);
         }
-        let mut tx = begin_write(pool).await?;
         out.push(evaluate_in(&mut tx, id, now).await?);
-        tx.commit().await?;
+        // Commit every quarter of a second: one fsync per collection would cost more
+        // than many evaluations, and a shorter hold keeps other writers waiting little.
+        if batch_started.elapsed() > BATCH_TIME {
+            tx.commit().await?;
+            tx = begin_write(pool).await?;
+            batch_started = Instant::now();
+        }
         progress.advance(i as u64 + 1);
     }
+    tx.commit().await?;
     Ok(out)
 }
 
