@@ -29,6 +29,9 @@ enum Col {
     Version(String),
     /// Nullable number or unix time.
     Nullable(&'static str),
+    /// A prerequisite's version key, NULL when the computer does not have it. Tested
+    /// once per row and the NULL folded to false, so the JSON is read once, not twice.
+    Json(String),
     Enum(&'static str),
 }
 
@@ -102,9 +105,7 @@ fn column(field: &Field, out: &mut SqlCondition) -> Col {
         Field::AgentVersion => Col::Version("c.agent_version_key".into()),
         Field::Prerequisite(name) => {
             let path = out.bind(Param::Text(format!("$.\"{name}\"")));
-            Col::Version(format!(
-                "coalesce(json_extract(c.prerequisite_keys, {path}), '')"
-            ))
+            Col::Json(format!("json_extract(c.prerequisite_keys, {path})"))
         }
         Field::LastSeen => Col::Nullable("c.last_seen"),
         Field::LastRun => Col::Nullable("c.last_run"),
@@ -181,11 +182,13 @@ fn cond_on(out: &mut SqlCondition, col: Col, test: &Test, now: DateTime<Utc>) {
         Col::Enum(c) => (c.to_string(), None, ""),
         Col::Version(c) => (c.clone(), Some(format!("{c} != ''")), ""),
         Col::Nullable(c) => (c.to_string(), Some(format!("{c} IS NOT NULL")), ""),
+        Col::Json(c) => (c.clone(), None, ""),
     };
     match test {
         Test::IsEmpty => {
             out.sql.push_str(&match &col {
                 Col::Nullable(c) => format!("{c} IS NULL"),
+                Col::Json(c) => format!("{c} IS NULL"),
                 _ => format!("{c} = ''"),
             });
             return;
@@ -193,11 +196,16 @@ fn cond_on(out: &mut SqlCondition, col: Col, test: &Test, now: DateTime<Utc>) {
         Test::IsNotEmpty => {
             out.sql.push_str(&match &col {
                 Col::Nullable(c) => format!("{c} IS NOT NULL"),
+                Col::Json(c) => format!("{c} IS NOT NULL"),
                 _ => format!("{c} != ''"),
             });
             return;
         }
         _ => {}
+    }
+    let json = matches!(col, Col::Json(_));
+    if json {
+        out.sql.push_str("coalesce(");
     }
     out.sql.push('(');
     if let Some(g) = guard {
@@ -240,6 +248,9 @@ fn cond_on(out: &mut SqlCondition, col: Col, test: &Test, now: DateTime<Utc>) {
         Test::IsEmpty | Test::IsNotEmpty => unreachable!("handled above"),
     }
     out.sql.push(')');
+    if json {
+        out.sql.push_str(", 0)");
+    }
 }
 
 fn like(out: &mut SqlCondition, c: &str, pattern: String) {
