@@ -87,5 +87,3 @@ CREATE TABLE collection_changes (
 CREATE INDEX computers_targeting ON computers(
     role, site_id, client_policy, agent_state, department, os_version_key,
     agent_version_key, last_seen, last_run, free_disk_gb);
--- The same for prerequisite tests (msxml < 6.0): an index scan instead of the table.
-CREATE INDEX computers_prerequisites ON computers(prerequisite_keys);

@@ -133,7 +133,6 @@ async fn two_writers_do_not_fail_with_database_is_locked() {
             "computers_last_run",
             "computers_last_seen",
             "computers_os_version",
-            "computers_prerequisites",
             "computers_site",
             "computers_targeting",
             "sqlite_autoindex_computers_1"
