@@ -498,6 +498,11 @@ fn build_a_collection_by_pointing_and_clicking_and_refuse_a_cycle() {
 
     // A second collection includes the first; making the first exclude it is a cycle.
     s.click(&s.wait_for("[data-testid=collection-back]", Duration::from_secs(10)));
+    s.wait_for(
+        &format!("[data-testid=collection-row][data-name='{name}'][data-members='{live}']"),
+        Duration::from_secs(20),
+    );
+    app.screenshot("collection-list");
     s.click(&s.wait_for("[data-testid=collection-new]", Duration::from_secs(10)));
     s.send_keys(
         &s.wait_for("[data-testid=collection-name]", Duration::from_secs(10)),
