@@ -511,6 +511,12 @@ async fn built_ins_cover_all_roles_sites_and_policies() {
             .count(),
         4
     );
+    // Loading the demo evaluated them: counts are there at once.
+    let listed = list.iter().find(|c| c.name == "All computers").unwrap();
+    assert_eq!(
+        (listed.member_count, listed.evaluated_at.is_some()),
+        (2000, true)
+    );
     let all = col::find(&pool, "all computers").await.unwrap();
     let ev = col::evaluate(&pool, &clock(), all).await.unwrap();
     assert_eq!(ev.last().unwrap().member_count, 2000);

@@ -620,6 +620,15 @@ pub async fn load(
     restore_indexes(&mut tx, &suspended).await?;
     progress.advance(done);
     tx.commit().await?;
+    // Collections show real counts at once: the built-ins (and any others) are
+    // evaluated on the new inventory. Not cancellable: the data is already in.
+    crate::collections::evaluate_all(
+        pool,
+        &crate::ports::FixedClock(now),
+        crate::collections::Scope::All,
+        &crate::ports::NoProgress,
+    )
+    .await?;
     Ok(DemoSummary {
         computers: done,
         sites: SITES.len() as u64,
