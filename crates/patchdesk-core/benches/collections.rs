@@ -306,14 +306,7 @@ fn one_collection(c: &mut Criterion) {
     );
     g.bench_function("patchdesk compiled query alone (fetch member ids)", |b| {
         b.iter(|| {
-            let mut q = sqlx::query_scalar::<_, i64>(&sql);
-            for p in &params {
-                q = match p {
-                    collections::query::sql::Param::Text(t) => q.bind(t.as_str()),
-                    collections::query::sql::Param::Int(i) => q.bind(*i),
-                    collections::query::sql::Param::Real(r) => q.bind(*r),
-                };
-            }
+            let q = collections::bind_params(sqlx::query(&sql), &params);
             f.rt.block_on(q.fetch_all(&f.pool)).unwrap()
         })
     });
@@ -322,15 +315,8 @@ fn one_collection(c: &mut Criterion) {
     let count_sql = format!("SELECT COUNT(*) FROM ({sql})");
     g.bench_function("patchdesk compiled query, counted inside SQLite", |b| {
         b.iter(|| {
-            let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
-            for p in &params {
-                q = match p {
-                    collections::query::sql::Param::Text(t) => q.bind(t.as_str()),
-                    collections::query::sql::Param::Int(i) => q.bind(*i),
-                    collections::query::sql::Param::Real(r) => q.bind(*r),
-                };
-            }
-            let n = f.rt.block_on(q.fetch_one(&f.pool)).unwrap();
+            let q = collections::bind_params(sqlx::query(&count_sql), &params);
+            let n: i64 = sqlx::Row::get(&f.rt.block_on(q.fetch_one(&f.pool)).unwrap(), 0);
             assert_eq!(n as usize, members);
         })
     });

@@ -477,6 +477,11 @@ fn sql_evaluation_matches_the_reference_evaluator() {
 
 // ---- rules, cycles, built-ins, entered/left ---------------------------------------
 
+/// Creates a collection and returns its id.
+async fn new_id(pool: &SqlitePool, clock: &FixedClock, input: &CollectionInput) -> i64 {
+    col::create(pool, clock, input).await.unwrap().collection.id
+}
+
 async fn demo_db() -> (tempfile::TempDir, SqlitePool) {
     let (dir, pool) = fresh_db().await;
     patchdesk_core::demo::load(
@@ -534,12 +539,8 @@ async fn built_ins_cover_all_roles_sites_and_policies() {
 async fn an_include_cycle_is_refused_with_the_cycle_named() {
     let (_d, pool) = demo_db().await;
     let c = clock();
-    let a = col::create(&pool, &c, &input("A", "site = 'Seoul'"))
-        .await
-        .unwrap()
-        .collection
-        .id;
-    let b = col::create(
+    let a = new_id(&pool, &c, &input("A", "site = 'Seoul'")).await;
+    let b = new_id(
         &pool,
         &c,
         &CollectionInput {
@@ -547,11 +548,8 @@ async fn an_include_cycle_is_refused_with_the_cycle_named() {
             ..input("B", "")
         },
     )
-    .await
-    .unwrap()
-    .collection
-    .id;
-    let cc = col::create(
+    .await;
+    let cc = new_id(
         &pool,
         &c,
         &CollectionInput {
@@ -559,10 +557,7 @@ async fn an_include_cycle_is_refused_with_the_cycle_named() {
             ..input("C", "all")
         },
     )
-    .await
-    .unwrap()
-    .collection
-    .id;
+    .await;
     let before = col::get(&pool, a).await.unwrap();
     let e = col::update(
         &pool,
@@ -599,12 +594,8 @@ async fn an_include_cycle_is_refused_with_the_cycle_named() {
 async fn deleting_a_collection_in_use_is_refused_naming_the_user() {
     let (_d, pool) = demo_db().await;
     let c = clock();
-    let a = col::create(&pool, &c, &input("Base", "role = server"))
-        .await
-        .unwrap()
-        .collection
-        .id;
-    let b = col::create(
+    let a = new_id(&pool, &c, &input("Base", "role = server")).await;
+    let b = new_id(
         &pool,
         &c,
         &CollectionInput {
@@ -612,10 +603,7 @@ async fn deleting_a_collection_in_use_is_refused_naming_the_user() {
             ..input("Seoul servers", "site = 'Seoul'")
         },
     )
-    .await
-    .unwrap()
-    .collection
-    .id;
+    .await;
     let e = col::delete(&pool, a).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
     assert!(e.to_string().contains("'Seoul servers'"), "{e}");
@@ -635,11 +623,7 @@ async fn deleting_a_collection_in_use_is_refused_naming_the_user() {
 async fn re_evaluation_records_who_entered_and_who_left() {
     let (_d, pool) = demo_db().await;
     let c = clock();
-    let id = col::create(&pool, &c, &input("Low disk", "free_disk_gb < 20"))
-        .await
-        .unwrap()
-        .collection
-        .id;
+    let id = new_id(&pool, &c, &input("Low disk", "free_disk_gb < 20")).await;
     let first = col::evaluate(&pool, &c, id).await.unwrap().pop().unwrap();
     assert!(first.first && first.member_count > 0);
     // One member gets disk back, one non-member runs low.
@@ -693,7 +677,7 @@ async fn preview_counts_what_evaluation_stores() {
         p.count
     );
     assert!(p.sample.iter().all(|x| x.site == "Seoul HQ"));
-    let id = col::create(&pool, &c, &draft).await.unwrap().collection.id;
+    let id = new_id(&pool, &c, &draft).await;
     let ev = col::evaluate(&pool, &c, id).await.unwrap().pop().unwrap();
     assert_eq!(ev.member_count, p.count);
     let ids = col::member_ids(&pool, id).await.unwrap();
@@ -746,11 +730,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
 async fn deep_include_chains_are_warned_about() {
     let (_d, pool) = demo_db().await;
     let c = clock();
-    let mut prev = col::create(&pool, &c, &input("L0", "role = server"))
-        .await
-        .unwrap()
-        .collection
-        .id;
+    let mut prev = new_id(&pool, &c, &input("L0", "role = server")).await;
     let mut last = None;
     for i in 1..=4 {
         let d = col::create(

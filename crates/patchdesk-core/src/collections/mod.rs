@@ -646,24 +646,7 @@ async fn save(
     let now = clock.now().timestamp();
     let mut tx = begin_write(pool).await?;
     if let Some(id) = id {
-        let builtin: Option<Option<String>> =
-            sqlx::query_scalar("SELECT builtin FROM collections WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match builtin {
-            None => {
-                return Err(Error::NotFound(format!(
-                    "there is no collection with id {id}"
-                )))
-            }
-            Some(Some(_)) => {
-                return Err(Error::Conflict(
-                    "built-in collections cannot be changed".into(),
-                ))
-            }
-            Some(None) => {}
-        }
+        user_collection(&mut tx, id, "changed").await?;
     }
     let clash: Option<i64> =
         sqlx::query_scalar("SELECT id FROM collections WHERE name = ? AND id IS NOT ?")
@@ -763,27 +746,28 @@ async fn save(
     Ok(id)
 }
 
-/// Deletes a user collection; refused while another collection uses it.
-pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
-    let mut tx = begin_write(pool).await?;
+/// Refuses a collection that does not exist or is built in (`what`: "changed", "deleted").
+async fn user_collection(conn: &mut SqliteConnection, id: i64, what: &str) -> Result<()> {
     let builtin: Option<Option<String>> =
         sqlx::query_scalar("SELECT builtin FROM collections WHERE id = ?")
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
     match builtin {
-        None => {
-            return Err(Error::NotFound(format!(
-                "there is no collection with id {id}"
-            )))
-        }
-        Some(Some(_)) => {
-            return Err(Error::Conflict(
-                "built-in collections cannot be deleted".into(),
-            ))
-        }
-        Some(None) => {}
+        None => Err(Error::NotFound(format!(
+            "there is no collection with id {id}"
+        ))),
+        Some(Some(_)) => Err(Error::Conflict(format!(
+            "built-in collections cannot be {what}"
+        ))),
+        Some(None) => Ok(()),
     }
+}
+
+/// Deletes a user collection; refused while another collection uses it.
+pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    user_collection(&mut tx, id, "deleted").await?;
     let users = used_by(&mut tx, id).await?;
     if !users.is_empty() {
         let names: Vec<String> = users.iter().map(|u| format!("'{}'", u.name)).collect();
@@ -886,7 +870,8 @@ fn membership_sql(rules: &Rules, direct: Direct<'_>, now: DateTime<Utc>) -> SqlC
     out
 }
 
-fn bind_all<'q>(
+/// Binds a compiled condition's parameters, in order.
+pub fn bind_params<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
     params: &'q [Param],
 ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
@@ -959,7 +944,7 @@ async fn evaluate_in(
         .execute(&mut *conn)
         .await?;
     let insert = format!("INSERT OR IGNORE INTO temp.eval_new (id) {}", m.sql);
-    bind_all(sqlx::query(&insert), &m.params)
+    bind_params(sqlx::query(&insert), &m.params)
         .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM collection_changes WHERE collection_id = ?")
@@ -972,12 +957,12 @@ async fn evaluate_in(
             .bind(id)
             .execute(&mut *conn)
             .await?;
-        let n = sqlx::query("INSERT INTO collection_members (collection_id, computer_id) SELECT ?, id FROM temp.eval_new")
+        // Everyone is new: no entered/left lists on a first evaluation.
+        sqlx::query("INSERT INTO collection_members (collection_id, computer_id) SELECT ?, id FROM temp.eval_new")
             .bind(id)
             .execute(&mut *conn)
-            .await?
-            .rows_affected();
-        (n as i64, 0)
+            .await?;
+        (0, 0)
     } else {
         let entered = sqlx::query(
             "INSERT INTO collection_changes (collection_id, computer_id, change)
@@ -1027,7 +1012,7 @@ async fn evaluate_in(
     )
     .bind(now.timestamp())
     .bind(member_count)
-    .bind(if first { 0 } else { entered })
+    .bind(entered)
     .bind(left)
     .bind(elapsed_ms)
     .bind(id)
@@ -1038,7 +1023,7 @@ async fn evaluate_in(
         name,
         evaluated_at: now,
         member_count,
-        entered: if first { 0 } else { entered },
+        entered,
         left,
         first,
         elapsed_ms,
@@ -1180,7 +1165,7 @@ pub async fn preview(
     let rules = resolve(&mut conn, input, own).await?;
     let m = membership_sql(&rules, Direct::Ids(&rules.direct), clock.now());
     let count_sql = format!("SELECT COUNT(*) FROM ({})", m.sql);
-    let count: i64 = bind_all(sqlx::query(&count_sql), &m.params)
+    let count: i64 = bind_params(sqlx::query(&count_sql), &m.params)
         .fetch_one(&mut *conn)
         .await
         .map(|row| sqlx::Row::get(&row, 0))?;
@@ -1189,7 +1174,7 @@ pub async fn preview(
         m.sql,
         sample.min(500)
     );
-    let ids: Vec<i64> = bind_all(sqlx::query(&ids_sql), &m.params)
+    let ids: Vec<i64> = bind_params(sqlx::query(&ids_sql), &m.params)
         .fetch_all(&mut *conn)
         .await?
         .iter()
