@@ -17,10 +17,11 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
   || { echo "setup: Node.js $(node --version) is too old; PatchDesk's UI needs 20.19 or newer." >&2; exit 1; }
 
 # Build: WebKitGTK, GTK and friends for Tauri; mold links faster. Run: Xvfb for headless
-# use. Test: WebKitWebDriver (webkit2gtk-driver), sqlite3 for the benchmark baseline.
+# use. Test: WebKitWebDriver (webkit2gtk-driver), sqlite3 for the benchmark baseline,
+# python3-icalendar to read exported .ics files with an independent parser.
 PACKAGES=(build-essential pkg-config curl file mold
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev
-  xvfb xauth webkit2gtk-driver sqlite3 imagemagick fonts-dejavu-core)
+  xvfb xauth webkit2gtk-driver sqlite3 python3-icalendar imagemagick fonts-dejavu-core)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,8 @@
 //! `--json`); 2 a usage error; 3 an import that rejected rows (the accepted ones were
 //! imported, or none with --all-or-nothing). A --dry-run only reports, and exits 0.
 
+mod release;
+
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use patchdesk_core::catalog::{self, UpdateQuery, UpdateSort};
@@ -55,6 +57,12 @@ enum Command {
     /// Targeting collections: list, create, update, evaluate.
     #[command(subcommand)]
     Collection(CollectionCommand),
+    /// Releases and their rollout plans: list, show, create from a template.
+    #[command(subcommand)]
+    Release(release::ReleaseCommand),
+    /// The rollout calendar: export it as iCalendar.
+    #[command(subcommand)]
+    Schedule(release::ScheduleCommand),
     /// Where the data lives and what it holds.
     Info,
 }
@@ -448,6 +456,8 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
             }
         }
         Command::Collection(cmd) => collection(&pool, &clock, cmd, cli.json).await?,
+        Command::Release(cmd) => release::release(&pool, cmd, cli.json).await?,
+        Command::Schedule(cmd) => release::schedule(&pool, cmd, cli.json).await?,
         Command::Info => {
             let s = patchdesk_core::summary(&pool).await?;
             if cli.json {

@@ -9,10 +9,12 @@ pub mod csvread;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod ics;
 pub mod import;
 pub mod inventory;
 pub mod paths;
 pub mod ports;
+pub mod releases;
 pub mod validate;
 
 pub use error::{Error, ErrorKind, Result};

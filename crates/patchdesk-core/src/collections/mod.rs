@@ -777,6 +777,13 @@ pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
             if users.len() == 1 { "it" } else { "them" }
         )));
     }
+    let phases = crate::releases::phases_targeting(&mut tx, id).await?;
+    if !phases.is_empty() {
+        return Err(Error::Conflict(format!(
+            "this collection is the target of {}; change the plan first",
+            phases.join(", ")
+        )));
+    }
     sqlx::query("DELETE FROM collections WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)

@@ -2,6 +2,7 @@
 //! company with sites in several time zones, thousands of computers and an update catalogue.
 
 mod catalog;
+pub mod plans;
 mod rng;
 
 use crate::catalog::{upsert_updates, UpdateRecord};
@@ -581,6 +582,7 @@ pub async fn load(
         )));
     }
     if replace {
+        plans::clear(&mut tx).await?;
         sqlx::query("DELETE FROM computers")
             .execute(&mut *tx)
             .await?;
@@ -620,6 +622,7 @@ pub async fn load(
     restore_indexes(&mut tx, &suspended).await?;
     progress.advance(done);
     tx.commit().await?;
+    plans::ensure_rings(pool, now).await?;
     // Collections show real counts at once: the built-ins (and any others) are
     // evaluated on the new inventory. Not cancellable: the data is already in.
     crate::collections::evaluate_all(
@@ -629,6 +632,7 @@ pub async fn load(
         &crate::ports::NoProgress,
     )
     .await?;
+    plans::load(pool, now).await?;
     Ok(DemoSummary {
         computers: done,
         sites: SITES.len() as u64,
