@@ -540,3 +540,82 @@ fn build_a_collection_by_pointing_and_clicking_and_refuse_a_cycle() {
     );
     app.screenshot("collection-cycle-refused");
 }
+
+/// A Patch Tuesday release for December: three rings on the calendar in December, and a
+/// warning that the broad ring runs into the demo's year-end change freeze.
+#[test]
+fn plan_a_release_from_the_patch_tuesday_template_and_see_it_on_the_calendar() {
+    let app = App::start();
+    let s = &app.session;
+    s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
+    app.wait_total("inventory-total", 2000);
+
+    s.click(&s.wait_for("[data-testid=nav-releases]", Duration::from_secs(10)));
+    // The demo's own releases are listed.
+    s.wait_for("[data-testid=release-row]", Duration::from_secs(30));
+    s.click(&s.wait_for("[data-testid=release-from-template]", Duration::from_secs(10)));
+    let month = s.wait_for("select[data-testid=template-month]", Duration::from_secs(10));
+    // The months offered start with this one: December of this year is among them.
+    let first = s
+        .find_all_in(&month, "option")
+        .first()
+        .and_then(|o| s.attribute(o, "value"))
+        .expect("a month");
+    let year = &first[..4];
+    let december = format!("{year}-12");
+    select_value(&app, "select[data-testid=template-month]", &december);
+    s.click(&s.wait_for("[data-testid=template-create]", Duration::from_secs(10)));
+
+    let title = format!("Patch Tuesday — December {year}");
+    let view = s.wait_for(
+        &format!("[data-testid=release-view][data-title='{title}']"),
+        Duration::from_secs(30),
+    );
+    assert!(s.attribute(&view, "data-title").is_some());
+    let phases: Vec<String> = s
+        .find_all("[data-testid=phase]")
+        .iter()
+        .filter_map(|p| s.attribute(p, "data-name"))
+        .collect();
+    assert_eq!(phases, ["Pilot", "Early", "Broad"]);
+    let warning = s.wait_for(
+        "[data-testid=conflict][data-kind=blackout][data-phase=Broad]",
+        Duration::from_secs(10),
+    );
+    assert!(
+        s.text(&warning).contains("Year-end change freeze"),
+        "{}",
+        s.text(&warning)
+    );
+    app.screenshot("release-from-template");
+
+    s.click(&s.wait_for("[data-testid=nav-calendar]", Duration::from_secs(10)));
+    s.wait_for("[data-testid=cal-month]", Duration::from_secs(30));
+    for _ in 0..13 {
+        let shown = s
+            .find_all("[data-testid=cal-title]")
+            .first()
+            .and_then(|t| s.attribute(t, "data-month"));
+        if shown.as_deref() == Some(december.as_str()) {
+            break;
+        }
+        s.click(&s.wait_for("[data-testid=cal-next]", Duration::from_secs(10)));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    for ring in ["Pilot", "Early", "Broad"] {
+        let css = format!(
+            ".cal-day[data-day^='{december}'] [data-testid=cal-phase][data-title='{title} · {ring}']"
+        );
+        let found = wait(Duration::from_secs(30), || !s.find_all(&css).is_empty());
+        if !found {
+            app.screenshot("failed-calendar");
+        }
+        assert!(found, "{ring} is on the December calendar");
+    }
+    let broad = s.find_all(&format!(
+        "[data-testid=cal-phase][data-title='{title} · Broad'][data-conflict=true]"
+    ));
+    assert!(!broad.is_empty(), "the broad ring is marked as in conflict");
+    assert!(!s.find_all("[data-testid=cal-blackout]").is_empty());
+    app.screenshot("calendar-december");
+}

@@ -5,3 +5,4 @@ pub mod catalog;
 pub mod collections;
 pub mod demo;
 pub mod inventory;
+pub mod releases;

@@ -21,6 +21,8 @@ import { queryKeys } from "../lib/queryKeys";
 import { CollectionsPage } from "../features/collections/CollectionsPage";
 import { InventoryPage } from "../features/inventory/InventoryPage";
 import { PlannedArea } from "../features/placeholders/PlannedArea";
+import { ReleasesPage } from "../features/releases/ReleasesPage";
+import { CalendarPage } from "../features/calendar/CalendarPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { UpdatesPage } from "../features/updates/UpdatesPage";
 import { AREAS, areaById, type Area, type AreaId } from "./areas";
@@ -41,6 +43,10 @@ function AreaView({ area }: { area: AreaId }) {
       return <UpdatesPage />;
     case "collections":
       return <CollectionsPage />;
+    case "releases":
+      return <ReleasesPage />;
+    case "calendar":
+      return <CalendarPage />;
     case "settings":
       return <SettingsPage />;
     default:

@@ -38,22 +38,8 @@ export const AREAS: Area[] = [
   { id: "inventory", label: "Inventory", icon: IconDeviceDesktop, capabilities: "C1, C15" },
   { id: "updates", label: "Updates", icon: IconPackage, capabilities: "C2" },
   { id: "collections", label: "Collections", icon: IconStack2, capabilities: "C3" },
-  {
-    id: "releases",
-    label: "Releases",
-    icon: IconRocket,
-    capabilities: "C4, C5, C11",
-    planned:
-      "A release is one change request: its updates, normal or emergency type, risk, justification, rollback and communication plans, and a rollout in rings — pilot first, then wider — with maintenance windows, deadlines and gates. Halting, re-advertising and uninstall deployments will be handled here.",
-  },
-  {
-    id: "calendar",
-    label: "Calendar",
-    icon: IconCalendarEvent,
-    capabilities: "C5",
-    planned:
-      "A month and week calendar of every rollout phase, maintenance window and blackout, in each site's local time, with the schedule exported as an .ics file.",
-  },
+  { id: "releases", label: "Releases", icon: IconRocket, capabilities: "C4, C5, C11" },
+  { id: "calendar", label: "Calendar", icon: IconCalendarEvent, capabilities: "C5" },
   {
     id: "approvals",
     label: "Approvals",

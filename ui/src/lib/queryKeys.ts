@@ -27,6 +27,15 @@ export const queryKeys = {
    * "collections" prefix that mutations invalidate.
    */
   collectionEvaluation: (id: number) => ["collection-evaluation", id] as const,
+  releases: ["releases"] as const,
+  releaseList: ["releases", "list"] as const,
+  release: (id: number) => ["releases", "detail", id] as const,
+  releaseFit: (id: number) => ["releases", "fit", id] as const,
+  conflicts: ["releases", "conflicts"] as const,
+  templates: ["releases", "templates"] as const,
+  windows: (collectionId: number | null) => ["releases", "windows", collectionId] as const,
+  blackouts: ["releases", "blackouts"] as const,
+  schedule: (from: string, to: string) => ["releases", "schedule", from, to] as const,
   /** Parsing and printing are pure: their results never go stale. */
   queryParse: (text: string) => ["query-language", "parse", text] as const,
   queryPrint: (expr: unknown) => ["query-language", "print", expr] as const,
@@ -40,6 +49,8 @@ export async function invalidateData(client: QueryClient): Promise<void> {
     client.invalidateQueries({ queryKey: queryKeys.catalog }),
     // New sites bring new built-in collections.
     client.invalidateQueries({ queryKey: queryKeys.collections }),
+    // A demo load brings its releases, windows and blackouts.
+    client.invalidateQueries({ queryKey: queryKeys.releases }),
   ]);
 }
 
@@ -48,5 +59,12 @@ export async function invalidateCollections(client: QueryClient): Promise<void> 
   await Promise.all([
     client.invalidateQueries({ queryKey: queryKeys.collections }),
     client.invalidateQueries({ queryKey: ["inventory", "list"] }),
+    // Phases show their collections' sizes; conflicts and window fit follow membership.
+    client.invalidateQueries({ queryKey: queryKeys.releases }),
   ]);
+}
+
+/** After a release, window, blackout or template changes: everything planning shows. */
+export async function invalidateReleases(client: QueryClient): Promise<void> {
+  await client.invalidateQueries({ queryKey: queryKeys.releases });
 }

@@ -36,6 +36,7 @@ import { invalidateCollections, queryKeys } from "../../lib/queryKeys";
 import { useNow } from "../../lib/useNow";
 import { ComputerBrowser } from "../inventory/ComputerBrowser";
 import { ChangesPanel } from "./ChangesPanel";
+import { WindowsPanel } from "./WindowsPanel";
 import { useEvaluateCollection } from "./evaluation";
 import { BuiltinBadge, ChangeCounts, CollectionLinks, EvaluatedAt } from "./parts";
 import { collectionsHref, editCollectionHref, navigate } from "./routes";
@@ -179,6 +180,9 @@ function DetailBody({ detail }: { detail: CollectionDetail }) {
           <Tabs.Tab value="rules" data-testid="tab-rules">
             Rules
           </Tabs.Tab>
+          <Tabs.Tab value="windows" data-testid="tab-windows">
+            Maintenance windows
+          </Tabs.Tab>
           <Tabs.Tab value="used-by" data-testid="tab-used-by">
             Used by{detail.usedBy.length > 0 ? ` (${detail.usedBy.length})` : ""}
           </Tabs.Tab>
@@ -206,6 +210,9 @@ function DetailBody({ detail }: { detail: CollectionDetail }) {
         </Tabs.Panel>
         <Tabs.Panel value="rules" className="detail-panel page-scroll">
           <RulesPanel detail={detail} />
+        </Tabs.Panel>
+        <Tabs.Panel value="windows" className="detail-panel page-scroll">
+          <WindowsPanel collectionId={c.id} />
         </Tabs.Panel>
         <Tabs.Panel value="used-by" className="detail-panel page-scroll">
           <UsedByPanel detail={detail} />

@@ -18,8 +18,9 @@ export function PlannedArea({ area }: { area: Area }) {
             </Badge>
           </Group>
           <Text size="sm">
-            Available now: <Anchor href="#/inventory">Inventory</Anchor>, <Anchor href="#/updates">Updates</Anchor> and{" "}
-            <Anchor href="#/collections">Collections</Anchor>.
+            Available now: <Anchor href="#/inventory">Inventory</Anchor>, <Anchor href="#/updates">Updates</Anchor>,{" "}
+            <Anchor href="#/collections">Collections</Anchor>, <Anchor href="#/releases">Releases</Anchor> and{" "}
+            <Anchor href="#/calendar">Calendar</Anchor>.
           </Text>
         </Stack>
       </EmptyState>

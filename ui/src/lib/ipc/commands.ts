@@ -1,8 +1,19 @@
 // The only module that talks to the Tauri core. Components import these typed
 // functions; each rejects with a CommandError (a WireError).
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AppInfo } from "../../bindings/AppInfo";
+import type { Blackout } from "../../bindings/Blackout";
+import type { BlackoutInput } from "../../bindings/BlackoutInput";
+import type { CalendarEvent } from "../../bindings/CalendarEvent";
+import type { Conflict } from "../../bindings/Conflict";
+import type { MaintenanceWindow } from "../../bindings/MaintenanceWindow";
+import type { PlanTemplate } from "../../bindings/PlanTemplate";
+import type { ReleaseDetail } from "../../bindings/ReleaseDetail";
+import type { ReleaseInput } from "../../bindings/ReleaseInput";
+import type { ReleaseSummary } from "../../bindings/ReleaseSummary";
+import type { WindowFit } from "../../bindings/WindowFit";
+import type { WindowInput } from "../../bindings/WindowInput";
 import type { Collection } from "../../bindings/Collection";
 import type { CollectionDetail } from "../../bindings/CollectionDetail";
 import type { CollectionInput } from "../../bindings/CollectionInput";
@@ -104,6 +115,74 @@ export const collectionFields = () => call<FieldInfo[]>("collection_fields");
 
 /** The most common values of a field in the inventory, for suggestions. */
 export const collectionFieldValues = (field: Field) => call<string[]>("collection_field_values", { field });
+
+/** Releases, newest plan first. */
+export const releaseList = () => call<ReleaseSummary[]>("release_list");
+
+/** A release with its updates, phases and the conflicts of its plan. */
+export const releaseGet = (id: number) => call<ReleaseDetail>("release_get", { id });
+
+/** Rejects with kind "invalid" naming the field (and phase) that is wrong; nothing is saved then. */
+export const releaseCreate = (input: ReleaseInput) => call<ReleaseDetail>("release_create", { input });
+
+export const releaseUpdate = (id: number, input: ReleaseInput) => call<ReleaseDetail>("release_update", { id, input });
+
+export const releaseDelete = (id: number) => call<null>("release_delete", { id });
+
+/** When each site's computers install in each phase (the first fitting maintenance window). */
+export const releaseWindowFit = (id: number) => call<WindowFit[]>("release_window_fit", { id });
+
+/** Moves a phase's available time and deadline together; resolves to every release's conflicts. */
+export const releaseMovePhase = (phaseId: number, bySeconds: number) =>
+  call<Conflict[]>("release_move_phase", { phaseId, bySeconds });
+
+/** The conflicts of every release's plan. */
+export const releaseConflicts = () => call<Conflict[]>("release_conflicts");
+
+export const templateList = () => call<PlanTemplate[]>("template_list");
+
+/** Creates a release from a template for a month ("2026-12"): Patch Tuesday + each phase's days. */
+export const templateCreateRelease = (template: string, month: string, requester: string) =>
+  call<ReleaseDetail>("template_create_release", { template, month, requester });
+
+/** Saves a release's plan as a template, relative to Patch Tuesday; resolves to its id. */
+export const templateSave = (releaseId: number, name: string, timeZone: string) =>
+  call<number>("template_save", { releaseId, name, timeZone });
+
+export const templateDelete = (id: number) => call<null>("template_delete", { id });
+
+/** Maintenance windows, all or those of one collection. */
+export const windowList = (collectionId: number | null) => call<MaintenanceWindow[]>("window_list", { collectionId });
+
+export const windowCreate = (input: WindowInput) => call<number>("window_create", { input });
+
+export const windowDelete = (id: number) => call<null>("window_delete", { id });
+
+export const blackoutList = () => call<Blackout[]>("blackout_list");
+
+export const blackoutCreate = (input: BlackoutInput) => call<number>("blackout_create", { input });
+
+export const blackoutDelete = (id: number) => call<null>("blackout_delete", { id });
+
+/** Everything on the calendar between two instants (at most 190 days apart). */
+export const scheduleEvents = (from: string, to: string) => call<CalendarEvent[]>("schedule_events", { from, to });
+
+/** Writes every phase to an .ics file; resolves to the number of events. */
+export const scheduleExportIcs = (path: string) => call<number>("schedule_export_ics", { path });
+
+/** Shows the system's save dialog for an .ics file; resolves to its path, or null when dismissed. */
+export async function pickIcsTarget(defaultPath: string): Promise<string | null> {
+  try {
+    const picked = await save({
+      title: "Export the rollout schedule",
+      defaultPath,
+      filters: [{ name: "iCalendar", extensions: ["ics"] }],
+    });
+    return picked ?? null;
+  } catch (reason) {
+    throw CommandError.from(reason, "plugin:dialog|save");
+  }
+}
 
 /** Shows the system's file picker for a CSV file; resolves to its path, or null when dismissed. */
 export async function pickCsvFile(title: string): Promise<string | null> {

@@ -1,0 +1,45 @@
+import { Alert, Badge, Group, List, Text } from "@mantine/core";
+import { IconAlertTriangle, IconCircleCheck } from "@tabler/icons-react";
+import type { Conflict } from "../../bindings/Conflict";
+import { formatCount } from "../../lib/format";
+import { CONFLICT_LABELS } from "./labels";
+
+/** The conflicts of a plan, each with what it is and the computers it concerns. */
+export function ConflictList({ conflicts, showRelease = false }: { conflicts: readonly Conflict[]; showRelease?: boolean }) {
+  if (conflicts.length === 0) {
+    return (
+      <Alert color="teal" variant="light" icon={<IconCircleCheck size={18} />} title="No conflicts" data-testid="conflicts-none">
+        Every phase targets computers, fits a maintenance window before its deadline, keeps clear of blackouts and of
+        other releases.
+      </Alert>
+    );
+  }
+  return (
+    <Alert
+      color="orange"
+      variant="light"
+      icon={<IconAlertTriangle size={18} />}
+      title={`${conflicts.length} ${conflicts.length === 1 ? "conflict" : "conflicts"} to resolve before approval`}
+      data-testid="conflicts"
+    >
+      <List spacing={6} size="sm">
+        {conflicts.map((c, i) => (
+          <List.Item key={i} data-testid="conflict" data-kind={c.kind} data-phase={c.phaseName ?? ""}>
+            <Group gap={6} wrap="nowrap" align="baseline">
+              <Badge size="xs" color="orange" variant="outline" style={{ flexShrink: 0 }}>
+                {CONFLICT_LABELS[c.kind]}
+              </Badge>
+              <Text size="sm">
+                {showRelease && <strong>{c.releaseTitle}: </strong>}
+                {c.message}
+                {c.computers != null && c.kind !== "overlap" && c.kind !== "noWindow" && c.computers > 0
+                  ? ` (${formatCount(c.computers)} computers)`
+                  : ""}
+              </Text>
+            </Group>
+          </List.Item>
+        ))}
+      </List>
+    </Alert>
+  );
+}
