@@ -239,3 +239,93 @@ fn collection_commands_round_trip_the_builder_and_name_errors() {
         .iter()
         .any(|c| c["name"] == "Berlin old"));
 }
+
+/// The planning commands: argument names (camelCase), a refusal that names the phase, a
+/// drag that answers with the conflicts, and an export that only writes `.ics` files.
+#[test]
+fn release_commands_plan_move_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    invoke(
+        &w,
+        "demo_load",
+        json!({"computers": 200, "onProgress": "__CHANNEL__:1"}),
+    )
+    .unwrap();
+    let list = invoke(&w, "release_list", json!({})).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let templates = invoke(&w, "template_list", json!({})).unwrap();
+    assert_eq!(templates[0]["name"], "Patch Tuesday");
+
+    let d = invoke(
+        &w,
+        "template_create_release",
+        json!({"template": "Patch Tuesday", "month": "2030-12", "requester": "Ops"}),
+    )
+    .unwrap();
+    assert_eq!(d["title"], "Patch Tuesday — December 2030");
+    assert_eq!(d["phases"].as_array().unwrap().len(), 3);
+    let id = d["id"].as_i64().unwrap();
+    let fit = invoke(&w, "release_window_fit", json!({"id": id})).unwrap();
+    assert!(fit
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["phaseId"].is_i64() && f["timeZone"].is_string()));
+
+    // A phase without a collection is refused with its number and name.
+    let mut input = json!({
+        "title": "Broken", "description": "", "kind": "normal", "risk": "low",
+        "justification": "", "requester": "", "rollbackPlan": "", "communicationPlan": "",
+        "updateIds": [],
+        "phases": [{"id": null, "name": "Pilot", "collectionId": null,
+                    "availableAt": "2030-12-11T01:00:00Z", "deadlineAt": "2030-12-13T09:00:00Z",
+                    "rerunDays": null, "successPercent": 95.0, "successCount": null,
+                    "failurePercent": 5.0, "advance": "manual", "advanceAfterDays": 0,
+                    "overnightDate": null}]
+    });
+    let e = invoke(&w, "release_create", json!({"input": input})).unwrap_err();
+    assert_eq!(e["kind"], "invalid");
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("phase 1 'Pilot' has no target collection"));
+    input["phases"][0]["collectionId"] = d["phases"][0]["collection"]["id"].clone();
+    let created = invoke(&w, "release_create", json!({"input": input})).unwrap();
+    assert_eq!(created["title"], "Broken");
+
+    let phase = d["phases"][2]["id"].as_i64().unwrap();
+    let conflicts = invoke(
+        &w,
+        "release_move_phase",
+        json!({"phaseId": phase, "bySeconds": -86_400}),
+    )
+    .unwrap();
+    assert!(conflicts.is_array());
+    let moved = invoke(&w, "release_get", json!({"id": id})).unwrap();
+    assert_eq!(moved["phases"][2]["sequence"], 1);
+
+    let events = invoke(
+        &w,
+        "schedule_events",
+        json!({"from": "2030-12-01T00:00:00Z", "to": "2031-01-01T00:00:00Z"}),
+    )
+    .unwrap();
+    assert!(events
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "phase" && e["releaseId"] == id));
+
+    let ics = dir.path().join("plan.ics");
+    let n = invoke(&w, "schedule_export_ics", json!({"path": ics})).unwrap();
+    // The demo's 3 + 1, December's 3 and the one-phase release.
+    assert_eq!(n, 8);
+    assert!(std::fs::read_to_string(&ics)
+        .unwrap()
+        .starts_with("BEGIN:VCALENDAR\r\n"));
+    let other = dir.path().join("notes.txt");
+    let e = invoke(&w, "schedule_export_ics", json!({"path": other})).unwrap_err();
+    assert_eq!(e["kind"], "invalid");
+    assert!(!other.exists());
+}

@@ -553,8 +553,14 @@ fn plan_a_release_from_the_patch_tuesday_template_and_see_it_on_the_calendar() {
     s.click(&s.wait_for("[data-testid=nav-releases]", Duration::from_secs(10)));
     // The demo's own releases are listed.
     s.wait_for("[data-testid=release-row]", Duration::from_secs(30));
-    s.click(&s.wait_for("[data-testid=release-from-template]", Duration::from_secs(10)));
-    let month = s.wait_for("select[data-testid=template-month]", Duration::from_secs(10));
+    s.click(&s.wait_for(
+        "[data-testid=release-from-template]",
+        Duration::from_secs(10),
+    ));
+    let month = s.wait_for(
+        "select[data-testid=template-month]",
+        Duration::from_secs(10),
+    );
     // The months offered start with this one: December of this year is among them.
     let first = s
         .find_all_in(&month, "option")

@@ -229,3 +229,78 @@ fn collections_through_the_cli() {
     let all = json(&patchdesk(d, &["--json", "collection", "eval", "--all"]));
     assert!(all.as_array().unwrap().len() >= 3 + 8 + 4 + 2);
 }
+
+#[test]
+fn releases_and_the_schedule_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(patchdesk(d, &["demo", "--computers", "300"])
+        .status
+        .success());
+    let list = json(&patchdesk(d, &["--json", "release", "list"]));
+    assert_eq!(list.as_array().unwrap().len(), 2);
+
+    let out = patchdesk(
+        d,
+        &[
+            "--json",
+            "release",
+            "create",
+            "--template",
+            "Patch Tuesday",
+            "--month",
+            "2031-03",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let created = json(&out);
+    assert_eq!(created["title"], "Patch Tuesday — March 2031");
+    // Patch Tuesday of March 2031 is the 11th; the pilot opens the 12th, 10:00 in Seoul.
+    assert_eq!(created["phases"][0]["availableAt"], "2031-03-12T01:00:00Z");
+    let id = created["id"].to_string();
+
+    let shown = json(&patchdesk(d, &["--json", "release", "show", &id]));
+    assert_eq!(shown["release"]["id"], created["id"]);
+    assert!(shown["windowFit"].as_array().unwrap().len() >= 3);
+    let text = patchdesk(d, &["release", "show", "Patch Tuesday — March 2031"]);
+    assert!(text.status.success());
+    assert!(String::from_utf8_lossy(&text.stdout).contains("When each site installs"));
+
+    let bad = patchdesk(
+        d,
+        &[
+            "release",
+            "create",
+            "--template",
+            "Nope",
+            "--month",
+            "2031-03",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no template named 'Nope'"));
+
+    let ics = d.join("schedule.ics");
+    let out = patchdesk(
+        d,
+        &[
+            "--json",
+            "schedule",
+            "export",
+            "--ics",
+            ics.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["events"], 7);
+    let text = std::fs::read_to_string(&ics).unwrap();
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 7);
+}

@@ -45,10 +45,7 @@ pub async fn release_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()
 }
 
 #[tauri::command]
-pub async fn release_window_fit(
-    state: State<'_, AppState>,
-    id: i64,
-) -> CmdResult<Vec<WindowFit>> {
+pub async fn release_window_fit(state: State<'_, AppState>, id: i64) -> CmdResult<Vec<WindowFit>> {
     Ok(plan::window_fit(&state.pool, id).await?)
 }
 
@@ -79,9 +76,8 @@ pub async fn template_create_release(
     month: String,
     requester: String,
 ) -> CmdResult<ReleaseDetail> {
-    let id =
-        templates::create_release(&state.pool, &*state.clock, &template, &month, &requester)
-            .await?;
+    let id = templates::create_release(&state.pool, &*state.clock, &template, &month, &requester)
+        .await?;
     Ok(releases::get(&state.pool, id).await?)
 }
 
