@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "release_create",
     "release_update",
     "release_delete",
+    "release_check",
     "release_window_fit",
     "release_move_phase",
     "release_conflicts",

@@ -39,6 +39,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::releases::release_create,
         commands::releases::release_update,
         commands::releases::release_delete,
+        commands::releases::release_check,
         commands::releases::release_window_fit,
         commands::releases::release_move_phase,
         commands::releases::release_conflicts,

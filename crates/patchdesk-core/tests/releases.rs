@@ -568,3 +568,47 @@ print(json.dumps(out))
         .unwrap();
     assert!(block.contains("SEQUENCE:1"), "{block}");
 }
+
+#[tokio::test]
+async fn a_draft_is_checked_for_conflicts_without_being_saved() {
+    let (_d, pool) = demo_db().await;
+    let clock = FixedClock(now());
+    let ws = collections::find(&pool, "All workstations").await.unwrap();
+    let before = counts(&pool).await;
+    // Over the year-end freeze: the check says so, and nothing is written.
+    let draft = release("Draft", vec![phase("Late", ws, 27, 2)]);
+    let found = releases::check_draft(&pool, &clock, None, &draft)
+        .await
+        .unwrap();
+    assert!(
+        found.iter().any(|c| c.kind == ConflictKind::Blackout),
+        "{found:?}"
+    );
+    assert_eq!(counts(&pool).await, before);
+    // An edit of a stored release: checked as edited, stored as it was.
+    let id = releases::create(
+        &pool,
+        &clock,
+        &release("Stored", vec![phase("Early", ws, 2, 2)]),
+    )
+    .await
+    .unwrap();
+    assert!(releases::get(&pool, id)
+        .await
+        .unwrap()
+        .conflicts
+        .iter()
+        .all(|c| c.kind != ConflictKind::Blackout));
+    let found = releases::check_draft(&pool, &clock, Some(id), &draft)
+        .await
+        .unwrap();
+    assert!(found.iter().any(|c| c.kind == ConflictKind::Blackout));
+    let stored = releases::get(&pool, id).await.unwrap();
+    assert_eq!(stored.title, "Stored");
+    assert_eq!(stored.phases[0].name, "Early");
+    // A draft that cannot be saved gets the same refusal as saving.
+    let e = releases::check_draft(&pool, &clock, None, &release("Empty", vec![]))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("at least one phase"));
+}

@@ -39,6 +39,16 @@ pub async fn release_update(
     Ok(releases::get(&state.pool, id).await?)
 }
 
+/// The conflicts a draft would have; nothing is saved.
+#[tauri::command]
+pub async fn release_check(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    input: ReleaseInput,
+) -> CmdResult<Vec<Conflict>> {
+    Ok(releases::check_draft(&state.pool, &*state.clock, id, &input).await?)
+}
+
 #[tauri::command]
 pub async fn release_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
     Ok(releases::delete(&state.pool, id).await?)

@@ -32,6 +32,8 @@ export const queryKeys = {
   release: (id: number) => ["releases", "detail", id] as const,
   releaseFit: (id: number) => ["releases", "fit", id] as const,
   conflicts: ["releases", "conflicts"] as const,
+  /** `draft` is the serialised ReleaseInput: equal drafts share one check. */
+  releaseCheck: (id: number | null, draft: string) => ["releases", "check", id, draft] as const,
   templates: ["releases", "templates"] as const,
   windows: (collectionId: number | null) => ["releases", "windows", collectionId] as const,
   blackouts: ["releases", "blackouts"] as const,

@@ -338,6 +338,30 @@ pub async fn update(
     Ok(())
 }
 
+/// The conflicts a draft would have, for the editor: the draft is written inside a
+/// transaction that is always rolled back, so the checks see it exactly as saved.
+pub async fn check_draft(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    id: Option<i64>,
+    input: &ReleaseInput,
+) -> Result<Vec<Conflict>> {
+    let mut tx = begin_write(pool).await?;
+    let rid = match id {
+        Some(id) => {
+            exists(&mut tx, id).await?;
+            let updates = check_input(&mut tx, input).await?;
+            write_fields(&mut tx, id, input, clock.now().timestamp()).await?;
+            write_plan(&mut tx, id, input, &updates).await?;
+            id
+        }
+        None => create_in(&mut tx, clock, input, None).await?,
+    };
+    let found = plan::conflicts(&mut tx, Some(rid)).await?;
+    tx.rollback().await?;
+    Ok(found)
+}
+
 async fn exists(conn: &mut SqliteConnection, id: i64) -> Result<()> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM releases WHERE id = ?")
         .bind(id)

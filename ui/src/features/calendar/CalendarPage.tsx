@@ -138,6 +138,17 @@ function MonthGrid({
   );
 }
 
+/** When an event is on one day of the week: "21:00–04:00", "from 01:00", "until 09:00", "all day". */
+function spanOn(e: CalendarEvent, day: Date): string {
+  const begins = startsOn(e.startsAt, day);
+  const ends = startsOn(e.endsAt, day) || new Date(e.endsAt).getTime() <= addDays(day, 1).getTime();
+  const multiDay = new Date(e.endsAt).getTime() - new Date(e.startsAt).getTime() > 86_400_000;
+  if (begins && (!multiDay || ends)) return `${timeOf(e.startsAt)}–${timeOf(e.endsAt)}`;
+  if (begins) return `from ${timeOf(e.startsAt)}`;
+  if (ends) return `until ${timeOf(e.endsAt)}`;
+  return "all day";
+}
+
 function WeekGrid({ days, events }: { days: Date[]; events: CalendarEvent[] }) {
   return (
     <div className="cal-week" data-testid="cal-week">
@@ -147,7 +158,8 @@ function WeekGrid({ days, events }: { days: Date[]; events: CalendarEvent[] }) {
             {WEEKDAYS[i]} {d.getDate()}
           </div>
           {events
-            .filter((e) => touchesDay(e.startsAt, e.endsAt, d))
+            // Windows where they open (a night's window would otherwise show twice).
+            .filter((e) => (e.kind === "window" ? startsOn(e.startsAt, d) : touchesDay(e.startsAt, e.endsAt, d)))
             .map((e) => (
               <Tooltip key={e.key} label={e.detail} multiline maw={360} openDelay={400}>
                 <div
@@ -158,7 +170,7 @@ function WeekGrid({ days, events }: { days: Date[]; events: CalendarEvent[] }) {
                   onClick={e.releaseId != null ? () => navigate(releaseHref(e.releaseId!)) : undefined}
                 >
                   <span>
-                    {timeOf(e.startsAt)}–{timeOf(e.endsAt)} {e.title}
+                    {spanOn(e, d)} {e.title}
                   </span>
                 </div>
               </Tooltip>
@@ -172,11 +184,13 @@ function WeekGrid({ days, events }: { days: Date[]; events: CalendarEvent[] }) {
 const agendaDay = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" });
 
 function Agenda({ days, events }: { days: Date[]; events: CalendarEvent[] }) {
-  // Phases and blackouts where they begin and end; windows and nights where they begin.
+  // Phases and blackouts where they begin and end, nights where they begin. Windows open
+  // every night at every site: the week view shows them.
+  const planned = events.filter((e) => e.kind !== "window");
   const rows = days
     .map((d) => {
       const items: { e: CalendarEvent; what: string; at: string }[] = [];
-      for (const e of events) {
+      for (const e of planned) {
         const begins = startsOn(e.startsAt, d);
         const ends = startsOn(e.endsAt, d);
         if (begins) items.push({ e, what: e.kind === "phase" ? "available" : e.kind === "blackout" ? "begins" : "", at: e.startsAt });
@@ -204,7 +218,6 @@ function Agenda({ days, events }: { days: Date[]; events: CalendarEvent[] }) {
               </div>
               <Text size="xs" c="dimmed">
                 {what}
-                {e.kind === "window" ? ` until ${timeOf(e.endsAt)}` : ""}
               </Text>
             </Group>
           ))}

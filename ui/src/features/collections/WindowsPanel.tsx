@@ -86,9 +86,10 @@ export function WindowsPanel({ collectionId }: { collectionId: number }) {
           ]}
           value={kind}
           onChange={(e) => setKind(e.currentTarget.value as Kind)}
+          w={170}
         />
         <TextInput type="time" label="Starts (site time)" value={start} onChange={(e) => setStart(e.currentTarget.value)} w={130} />
-        <TextInput label="Hours" value={hours} onChange={(e) => setHours(e.currentTarget.value)} w={80} description="5 min to 24 h" />
+        <TextInput label="Length (hours)" title="5 minutes (0.1) to 24 hours" value={hours} onChange={(e) => setHours(e.currentTarget.value)} w={120} />
       </Group>
       {kind === "weekly" && (
         <Checkbox.Group label="Days" value={days} onChange={setDays}>
@@ -114,7 +115,7 @@ export function WindowsPanel({ collectionId }: { collectionId: number }) {
             onChange={(e) => setNth(e.currentTarget.value)}
           />
           <NativeSelect label="Weekday" data={DAYS} value={weekday} onChange={(e) => setWeekday(e.currentTarget.value as Day)} />
-          <TextInput label="plus days" value={offset} onChange={(e) => setOffset(e.currentTarget.value)} w={90} description="2nd Tue + 5 = Sunday" />
+          <TextInput label="plus days" title="0 to 27: 2nd Tuesday + 5 is the Sunday after Patch Tuesday" value={offset} onChange={(e) => setOffset(e.currentTarget.value)} w={90} />
         </Group>
       )}
       {add.isError && <ErrorAlert error={add.error} title="Not added" />}

@@ -18,11 +18,13 @@ import {
 } from "@mantine/core";
 import { IconArrowDown, IconArrowLeft, IconArrowUp, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useDebouncedValue } from "@mantine/hooks";
 import { useMemo, useState } from "react";
 import type { ReleaseDetail } from "../../bindings/ReleaseDetail";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { ConflictList } from "./ConflictList";
 import { formatCount } from "../../lib/format";
-import { catalogList, collectionList, releaseCreate, releaseGet, releaseUpdate } from "../../lib/ipc";
+import { catalogList, collectionList, releaseCheck, releaseCreate, releaseGet, releaseUpdate } from "../../lib/ipc";
 import { notifySuccess } from "../../lib/notify";
 import { invalidateReleases, queryKeys } from "../../lib/queryKeys";
 import { draftFrom, emptyDraft, firstProblem, newPhase, toInput, type PhaseDraft, type ReleaseDraft } from "./draft";
@@ -172,6 +174,17 @@ function Editor({ existing }: { existing: ReleaseDetail | null }) {
       navigate(releaseHref(saved.id));
     },
   });
+  // The plan is checked as it is edited (after a pause in typing), as if it were saved.
+  const [settled] = useDebouncedValue(draft, 500);
+  const checkable = firstProblem(settled) === null;
+  const serialized = checkable ? JSON.stringify(toInput(settled)) : "";
+  const check = useQuery({
+    queryKey: queryKeys.releaseCheck(existing?.id ?? null, serialized),
+    queryFn: () => releaseCheck(existing?.id ?? null, JSON.parse(serialized)),
+    enabled: checkable,
+    retry: false,
+    placeholderData: (previous) => previous,
+  });
   const set = <K extends keyof ReleaseDraft>(k: K, v: ReleaseDraft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const setPhase = (i: number, p: PhaseDraft) => setDraft((d) => ({ ...d, phases: d.phases.map((x, j) => (j === i ? p : x)) }));
   const movePhase = (i: number, by: number) =>
@@ -283,6 +296,8 @@ function Editor({ existing }: { existing: ReleaseDetail | null }) {
             onRemove={() => setDraft((d) => ({ ...d, phases: d.phases.filter((_, j) => j !== i) }))}
           />
         ))}
+        {checkable && check.data && <ConflictList conflicts={check.data} />}
+        {checkable && check.isError && <ErrorAlert error={check.error} title="This plan cannot be saved yet" data-testid="release-check-error" />}
         {problem && <ErrorAlert error={{ kind: "invalid", message: problem }} title="Not saved yet" data-testid="release-problem" />}
         {save.isError && <ErrorAlert error={save.error} title="Not saved" data-testid="release-error" />}
         <Group justify="flex-end">

@@ -127,6 +127,9 @@ export const releaseCreate = (input: ReleaseInput) => call<ReleaseDetail>("relea
 
 export const releaseUpdate = (id: number, input: ReleaseInput) => call<ReleaseDetail>("release_update", { id, input });
 
+/** The conflicts a draft would have (for the editor); nothing is saved. */
+export const releaseCheck = (id: number | null, input: ReleaseInput) => call<Conflict[]>("release_check", { id, input });
+
 export const releaseDelete = (id: number) => call<null>("release_delete", { id });
 
 /** When each site's computers install in each phase (the first fitting maintenance window). */
