@@ -213,7 +213,7 @@ async fn a_release_from_the_template_lands_on_patch_tuesday_and_warns_of_the_yea
     assert!(blackout[0].message.contains("Year-end change freeze"));
     // Moving the broad ring a week earlier clears it.
     let broad = d.phases[2].id;
-    releases::move_phase(&pool, broad, -7 * 86_400)
+    releases::move_phase(&pool, &clock, broad, -7 * 86_400)
         .await
         .unwrap();
     let d = releases::get(&pool, id).await.unwrap();
@@ -556,7 +556,7 @@ print(json.dumps(out))
         .trim_end_matches("@patchdesk")
         .parse()
         .unwrap();
-    releases::move_phase(&pool, phase_id, -86_400)
+    releases::move_phase(&pool, &clock, phase_id, -86_400)
         .await
         .unwrap();
     let again = schedule::ics(&pool, now()).await.unwrap();

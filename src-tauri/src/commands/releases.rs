@@ -65,7 +65,7 @@ pub async fn release_move_phase(
     phase_id: i64,
     by_seconds: i64,
 ) -> CmdResult<Vec<Conflict>> {
-    releases::move_phase(&state.pool, phase_id, by_seconds).await?;
+    releases::move_phase(&state.pool, &*state.clock, phase_id, by_seconds).await?;
     Ok(plan::all_conflicts(&state.pool).await?)
 }
 

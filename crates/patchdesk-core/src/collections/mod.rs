@@ -935,83 +935,157 @@ async fn stored_rules(
     ))
 }
 
+/// Ids as SQLite's `group_concat` gives them ("3,1,2"), sorted and without repeats.
+fn parse_ids(text: Option<String>) -> Result<Vec<i64>> {
+    let mut ids = text
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.split(',')
+                .map(|v| {
+                    v.parse::<i64>()
+                        .map_err(|_| Error::Internal(format!("'{v}' is not a computer id")))
+                })
+                .collect::<Result<Vec<i64>>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Who is in `new` and not in `old`, and who is in `old` and not in `new` (both sorted).
+fn sorted_difference(new: &[i64], old: &[i64]) -> (Vec<i64>, Vec<i64>) {
+    let (mut entered, mut left) = (Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while i < new.len() || j < old.len() {
+        match (new.get(i), old.get(j)) {
+            (Some(a), Some(b)) if a == b => {
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if a < b => {
+                entered.push(*a);
+                i += 1;
+            }
+            (Some(a), None) => {
+                entered.push(*a);
+                i += 1;
+            }
+            (_, Some(b)) => {
+                left.push(*b);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    (entered, left)
+}
+
+/// A JSON array of ids, bound as one parameter and read back with `json_each`.
+fn id_array(ids: &[i64]) -> String {
+    let mut out = String::with_capacity(ids.len() * 7 + 2);
+    out.push('[');
+    for (k, id) in ids.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push_str(&id.to_string());
+    }
+    out.push(']');
+    out
+}
+
 /// Evaluates one collection inside the caller's write transaction.
+///
+/// The new membership and the stored one each come back from SQLite as one text value
+/// and are compared in memory, so an unchanged membership costs its query and two reads,
+/// and only who entered or left is written.
 async fn evaluate_in(
     conn: &mut SqliteConnection,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Evaluation> {
+    use sqlx::Row;
     let started = Instant::now();
     let (name, rules, previous) = stored_rules(conn, id).await?;
     let m = membership_sql(&rules, Direct::Stored(id), now);
-    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS eval_new (id INTEGER PRIMARY KEY)")
-        .execute(&mut *conn)
+    let select = format!("SELECT group_concat(id) FROM ({})", m.sql);
+    let row = bind_params(sqlx::query(&select), &m.params)
+        .fetch_one(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM temp.eval_new")
-        .execute(&mut *conn)
+    let members = parse_ids(row.try_get(0)?)?;
+    let first = previous.is_none();
+    let old = if first {
+        Vec::new()
+    } else {
+        let stored: Option<String> = sqlx::query_scalar(
+            "SELECT group_concat(computer_id) FROM collection_members WHERE collection_id = ?",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
         .await?;
-    let insert = format!("INSERT OR IGNORE INTO temp.eval_new (id) {}", m.sql);
-    bind_params(sqlx::query(&insert), &m.params)
-        .execute(&mut *conn)
-        .await?;
+        parse_ids(stored)?
+    };
     sqlx::query("DELETE FROM collection_changes WHERE collection_id = ?")
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    let first = previous.is_none();
-    let (entered, left) = if first {
+    if first {
+        // Everyone is new: no entered/left lists on a first evaluation.
         sqlx::query("DELETE FROM collection_members WHERE collection_id = ?")
             .bind(id)
             .execute(&mut *conn)
             .await?;
-        // Everyone is new: no entered/left lists on a first evaluation.
-        sqlx::query("INSERT INTO collection_members (collection_id, computer_id) SELECT ?, id FROM temp.eval_new")
+    }
+    let (entered, left) = sorted_difference(&members, &old);
+    if !entered.is_empty() {
+        let ids = id_array(&entered);
+        sqlx::query(
+            "INSERT INTO collection_members (collection_id, computer_id)
+             SELECT ?1, value FROM json_each(?2)",
+        )
+        .bind(id)
+        .bind(&ids)
+        .execute(&mut *conn)
+        .await?;
+        if !first {
+            sqlx::query(
+                "INSERT INTO collection_changes (collection_id, computer_id, change)
+                 SELECT ?1, value, 'entered' FROM json_each(?2)",
+            )
             .bind(id)
+            .bind(&ids)
             .execute(&mut *conn)
             .await?;
+        }
+    }
+    if !left.is_empty() {
+        let ids = id_array(&left);
+        sqlx::query(
+            "DELETE FROM collection_members WHERE collection_id = ?1
+             AND computer_id IN (SELECT value FROM json_each(?2))",
+        )
+        .bind(id)
+        .bind(&ids)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO collection_changes (collection_id, computer_id, change)
+             SELECT ?1, value, 'left' FROM json_each(?2)",
+        )
+        .bind(id)
+        .bind(&ids)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let (entered, left) = if first {
         (0, 0)
     } else {
-        let entered = sqlx::query(
-            "INSERT INTO collection_changes (collection_id, computer_id, change)
-             SELECT ?1, n.id, 'entered' FROM temp.eval_new n
-             WHERE NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.collection_id = ?1 AND m.computer_id = n.id)",
-        )
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected() as i64;
-        let left = sqlx::query(
-            "INSERT INTO collection_changes (collection_id, computer_id, change)
-             SELECT ?1, m.computer_id, 'left' FROM collection_members m
-             WHERE m.collection_id = ?1 AND m.computer_id NOT IN (SELECT id FROM temp.eval_new)",
-        )
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected() as i64;
-        if left > 0 {
-            sqlx::query(
-                "DELETE FROM collection_members WHERE collection_id = ?1 AND computer_id IN
-                 (SELECT computer_id FROM collection_changes WHERE collection_id = ?1 AND change = 'left')",
-            )
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        }
-        if entered > 0 {
-            sqlx::query(
-                "INSERT INTO collection_members (collection_id, computer_id)
-                 SELECT ?1, computer_id FROM collection_changes WHERE collection_id = ?1 AND change = 'entered'",
-            )
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        }
-        (entered, left)
+        (entered.len() as i64, left.len() as i64)
     };
-    let member_count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM temp.eval_new")
-        .fetch_one(&mut *conn)
-        .await?;
+    let member_count = members.len() as i64;
     let elapsed_ms = started.elapsed().as_millis() as i64;
     sqlx::query(
         "UPDATE collections SET evaluated_at = ?, member_count = ?, entered_count = ?,

@@ -384,7 +384,12 @@ pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
 }
 
 /// Moves a phase's available time and deadline together (a drag on the calendar).
-pub async fn move_phase(pool: &SqlitePool, phase_id: i64, by_seconds: i64) -> Result<()> {
+pub async fn move_phase(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    phase_id: i64,
+    by_seconds: i64,
+) -> Result<()> {
     if by_seconds.abs() > 366 * 86_400 {
         return Err(Error::invalid("a phase can be moved by at most a year"));
     }
@@ -403,9 +408,9 @@ pub async fn move_phase(pool: &SqlitePool, phase_id: i64, by_seconds: i64) -> Re
         )));
     }
     sqlx::query(
-        "UPDATE releases SET updated_at = strftime('%s','now')
-         WHERE id = (SELECT release_id FROM phases WHERE id = ?)",
+        "UPDATE releases SET updated_at = ? WHERE id = (SELECT release_id FROM phases WHERE id = ?)",
     )
+    .bind(clock.now().timestamp())
     .bind(phase_id)
     .execute(&mut *tx)
     .await?;
