@@ -1,5 +1,6 @@
 //! What every command can reach: the database pool, where the data lives, the clock.
 
+use patchdesk_core::approvals::{self, Person};
 use patchdesk_core::ports::{CancelToken, Clock, Progress, ProgressEvent, SystemClock};
 use patchdesk_core::SqlitePool;
 use std::path::PathBuf;
@@ -15,19 +16,33 @@ pub struct AppState {
     /// The cancel flag of the most recent long task (import, demo load); each task gets
     /// its own, so starting one never clears another's pending cancel.
     pub cancel: Mutex<CancelToken>,
+    /// Who is using the app: every action is attributed to this person.
+    pub operator: Mutex<Person>,
 }
 
 impl AppState {
     pub async fn open(data_dir: PathBuf) -> patchdesk_core::Result<Self> {
         let db_path = patchdesk_core::paths::db_path(&data_dir);
         let pool = patchdesk_core::db::open(&db_path).await?;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let os_user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_default();
+        let operator = approvals::operator_for_os_user(&pool, &*clock, &os_user).await?;
         Ok(AppState {
             pool,
             data_dir,
             db_path,
-            clock: Arc::new(SystemClock),
+            clock,
             cancel: Mutex::new(CancelToken::default()),
+            operator: Mutex::new(operator),
         })
+    }
+
+    /// The operator's id and name, for attributing an action.
+    pub fn actor(&self) -> (i64, String) {
+        let p = self.operator.lock().unwrap_or_else(|e| e.into_inner());
+        (p.id, p.name.clone())
     }
 
     /// A progress sink for a new long task, with a fresh cancel flag.

@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success; 1 an error (message on stderr, or `{"error": …}` on stdout with
 //! `--json`); 2 a usage error; 3 an import that rejected rows (the accepted ones were
-//! imported, or none with --all-or-nothing). A --dry-run only reports, and exits 0.
+//! imported, or none with --all-or-nothing); 4 `audit verify` found the trail broken. A
+//! --dry-run only reports, and exits 0.
 
 mod release;
 
@@ -63,6 +64,9 @@ enum Command {
     /// The rollout calendar: export it as iCalendar.
     #[command(subcommand)]
     Schedule(release::ScheduleCommand),
+    /// The audit trail: verify its chain, print its head, export it.
+    #[command(subcommand)]
+    Audit(release::AuditCommand),
     /// Where the data lives and what it holds.
     Info,
 }
@@ -458,6 +462,7 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
         Command::Collection(cmd) => collection(&pool, &clock, cmd, cli.json).await?,
         Command::Release(cmd) => release::release(&pool, cmd, cli.json).await?,
         Command::Schedule(cmd) => release::schedule(&pool, cmd, cli.json).await?,
+        Command::Audit(cmd) => return release::audit(&pool, cmd, cli.json).await,
         Command::Info => {
             let s = patchdesk_core::summary(&pool).await?;
             if cli.json {

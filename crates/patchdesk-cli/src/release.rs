@@ -1,11 +1,39 @@
 //! `patchdesk release …` and `patchdesk schedule …`.
 
 use crate::{print_json, short_time};
+use clap::Args;
 use clap::Subcommand;
+use patchdesk_core::approvals::{self, state::Action, Decision, Person, ReleaseStatus};
+use patchdesk_core::audit;
 use patchdesk_core::ports::{Clock, SystemClock};
 use patchdesk_core::releases::{self, schedule, templates, ReleaseDetail};
 use patchdesk_core::{Error, SqlitePool};
 use std::path::PathBuf;
+
+/// Who acts, and why.
+#[derive(Args)]
+pub struct ActArgs {
+    /// The release's id or title.
+    release: String,
+    /// The person acting (default: the person of this OS account).
+    #[arg(long = "as", value_name = "PERSON")]
+    as_person: Option<String>,
+    #[arg(long, default_value = "")]
+    comment: String,
+}
+
+/// The person named by `--as`, or the one of this OS account.
+pub async fn operator(pool: &SqlitePool, as_person: Option<&str>) -> Result<Person, Error> {
+    match as_person {
+        Some(name) => approvals::find_person(pool, name).await,
+        None => {
+            let os_user = std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_default();
+            approvals::operator_for_os_user(pool, &SystemClock, &os_user).await
+        }
+    }
+}
 
 #[derive(Subcommand)]
 pub enum ReleaseCommand {
@@ -24,9 +52,54 @@ pub enum ReleaseCommand {
         month: String,
         #[arg(long, default_value = "")]
         requester: String,
+        /// The person creating it (default: the person of this OS account).
+        #[arg(long = "as", value_name = "PERSON")]
+        as_person: Option<String>,
     },
     /// The plan templates.
     Templates,
+    /// Where a release stands: state, approvals, what can happen next.
+    Status { release: String },
+    /// Submit a release for approval (its submitter becomes its requester).
+    Submit(ActArgs),
+    /// Approve a submitted release (never your own).
+    Approve(ActArgs),
+    /// Reject a submitted release (with --comment).
+    Reject(ActArgs),
+    /// Send a submitted release back for changes (with --comment).
+    RequestChanges(ActArgs),
+    /// Withdraw your approval (with --comment); an in-progress release halts.
+    Revoke(ActArgs),
+    /// Start the rollout of a scheduled (or approved emergency) release.
+    Start(ActArgs),
+    /// Halt a rollout (with --comment).
+    Halt(ActArgs),
+    /// Resume a halted rollout.
+    Resume(ActArgs),
+    /// Mark a rollout completed.
+    Complete(ActArgs),
+    /// Mark a rollout rolled back (with --comment).
+    RollBack(ActArgs),
+    /// Cancel a release (with --comment).
+    Cancel(ActArgs),
+    /// Open the post-implementation review.
+    OpenReview(ActArgs),
+    /// Close a reviewed, rejected or cancelled release.
+    Close(ActArgs),
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole chain; with --head, also that the trail still reaches that row.
+    Verify {
+        /// "ID:HASH" as printed by `audit head` earlier.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// The last row's "ID:HASH": keep it elsewhere to detect a cut-off tail.
+    Head,
+    /// Write the trail as CSV (cells that a spreadsheet would run are defused).
+    Export { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -100,8 +173,12 @@ pub async fn release(pool: &SqlitePool, cmd: ReleaseCommand, json: bool) -> Resu
             template,
             month,
             requester,
+            as_person,
         } => {
-            let id = templates::create_release(pool, &clock, &template, &month, &requester).await?;
+            let who = operator(pool, as_person.as_deref()).await?;
+            let id =
+                templates::create_release(pool, &clock, &who.name, &template, &month, &requester)
+                    .await?;
             let detail = releases::get(pool, id).await?;
             if json {
                 print_json(&detail);
@@ -110,6 +187,25 @@ pub async fn release(pool: &SqlitePool, cmd: ReleaseCommand, json: bool) -> Resu
                 show(&detail);
             }
         }
+        ReleaseCommand::Status { release } => {
+            let id = releases::find(pool, &release).await?;
+            print_status(&approvals::status(pool, &clock, id).await?, json);
+        }
+        ReleaseCommand::Submit(a) => act(pool, a, Step::Do(Action::Submit), json).await?,
+        ReleaseCommand::Approve(a) => act(pool, a, Step::Decide(Decision::Approve), json).await?,
+        ReleaseCommand::Reject(a) => act(pool, a, Step::Decide(Decision::Reject), json).await?,
+        ReleaseCommand::RequestChanges(a) => {
+            act(pool, a, Step::Decide(Decision::RequestChanges), json).await?
+        }
+        ReleaseCommand::Revoke(a) => act(pool, a, Step::Revoke, json).await?,
+        ReleaseCommand::Start(a) => act(pool, a, Step::Do(Action::Start), json).await?,
+        ReleaseCommand::Halt(a) => act(pool, a, Step::Do(Action::Halt), json).await?,
+        ReleaseCommand::Resume(a) => act(pool, a, Step::Do(Action::Resume), json).await?,
+        ReleaseCommand::Complete(a) => act(pool, a, Step::Do(Action::Complete), json).await?,
+        ReleaseCommand::RollBack(a) => act(pool, a, Step::Do(Action::RollBack), json).await?,
+        ReleaseCommand::Cancel(a) => act(pool, a, Step::Do(Action::Cancel), json).await?,
+        ReleaseCommand::OpenReview(a) => act(pool, a, Step::Do(Action::OpenReview), json).await?,
+        ReleaseCommand::Close(a) => act(pool, a, Step::Do(Action::Close), json).await?,
         ReleaseCommand::Templates => {
             let list = templates::list(pool).await?;
             if json {
@@ -182,4 +278,98 @@ pub async fn schedule(pool: &SqlitePool, cmd: ScheduleCommand, json: bool) -> Re
         }
     }
     Ok(())
+}
+
+enum Step {
+    Do(Action),
+    Decide(Decision),
+    Revoke,
+}
+
+async fn act(pool: &SqlitePool, a: ActArgs, step: Step, json: bool) -> Result<(), Error> {
+    let clock = SystemClock;
+    let id = releases::find(pool, &a.release).await?;
+    let who = operator(pool, a.as_person.as_deref()).await?;
+    let status = match step {
+        Step::Do(action) => {
+            approvals::transition(pool, &clock, who.id, id, action, &a.comment).await?
+        }
+        Step::Decide(d) => approvals::decide(pool, &clock, who.id, id, d, &a.comment).await?,
+        Step::Revoke => approvals::revoke(pool, &clock, who.id, id, &a.comment).await?,
+    };
+    print_status(&status, json);
+    Ok(())
+}
+
+fn print_status(s: &ReleaseStatus, json: bool) {
+    if json {
+        print_json(s);
+        return;
+    }
+    println!("State: {}", s.state.label());
+    if let Some(r) = &s.requester {
+        println!("Requested by {r}");
+    }
+    println!(
+        "Approved by {} of {} needed{}",
+        s.approved_by.len(),
+        s.required,
+        if s.approved_by.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", s.approved_by.join(", "))
+        }
+    );
+    let next: Vec<&str> = s.actions.iter().map(|a| a.as_str()).collect();
+    println!("Next: {}", next.join(", "));
+}
+
+pub async fn audit(
+    pool: &SqlitePool,
+    cmd: AuditCommand,
+    json: bool,
+) -> Result<std::process::ExitCode, Error> {
+    match cmd {
+        AuditCommand::Verify { head } => {
+            let v = audit::verify(pool, head.as_deref()).await?;
+            if json {
+                print_json(&v);
+            } else if v.ok {
+                println!(
+                    "The audit trail holds: {} rows, head {}",
+                    v.rows,
+                    match (v.head_id, &v.head_hash) {
+                        (Some(i), Some(h)) => format!("{i}:{h}"),
+                        _ => "none".into(),
+                    }
+                );
+            } else {
+                println!(
+                    "The audit trail does NOT hold, from row {}: {}",
+                    v.first_bad.unwrap_or(0),
+                    v.reason.clone().unwrap_or_default()
+                );
+            }
+            if !v.ok {
+                return Ok(std::process::ExitCode::from(4));
+            }
+        }
+        AuditCommand::Head => {
+            let h = audit::head(pool).await?;
+            if json {
+                print_json(&serde_json::json!({ "head": h }));
+            } else {
+                println!("{}", h.unwrap_or_else(|| "(empty)".into()));
+            }
+        }
+        AuditCommand::Export { file } => {
+            let n = audit::export_csv(pool, &file).await?;
+            if json {
+                print_json(&serde_json::json!({ "file": file, "rows": n }));
+            } else {
+                eprintln!("Wrote {n} audit rows to {}", file.display());
+            }
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
 }

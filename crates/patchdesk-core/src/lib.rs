@@ -3,6 +3,8 @@
 //! Callers (the CLI, the Tauri shell, tests, benchmarks) use these plain async
 //! functions over a [`sqlx::SqlitePool`] and the small ports in [`ports`].
 
+pub mod approvals;
+pub mod audit;
 pub mod catalog;
 pub mod collections;
 pub mod csvread;

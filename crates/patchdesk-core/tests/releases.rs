@@ -147,7 +147,9 @@ async fn bad_plans_are_refused_naming_the_problem_and_nothing_is_saved() {
         ),
     ];
     for (input, expected) in cases {
-        let e = releases::create(&pool, &clock, &input).await.unwrap_err();
+        let e = releases::create(&pool, &clock, "Tester", &input)
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Invalid, "{e}");
         assert!(
             e.to_string().contains(expected),
@@ -163,6 +165,8 @@ async fn bad_plans_are_refused_naming_the_problem_and_nothing_is_saved() {
     // An unknown time zone in a template.
     let e = templates::create(
         &pool,
+        &clock,
+        "Tester",
         &PlanTemplate {
             id: 0,
             name: "Elsewhere".into(),
@@ -177,7 +181,7 @@ async fn bad_plans_are_refused_naming_the_problem_and_nothing_is_saved() {
     assert!(e.to_string().contains("Europe/Atlantis"), "{e}");
     assert_eq!(counts(&pool).await, before);
     // A month that is not one.
-    let e = templates::create_release(&pool, &clock, TEMPLATE, "2026-13", "")
+    let e = templates::create_release(&pool, &clock, "Tester", TEMPLATE, "2026-13", "")
         .await
         .unwrap_err();
     assert!(e.to_string().contains("YYYY-MM"), "{e}");
@@ -188,7 +192,7 @@ async fn bad_plans_are_refused_naming_the_problem_and_nothing_is_saved() {
 async fn a_release_from_the_template_lands_on_patch_tuesday_and_warns_of_the_year_end_freeze() {
     let (_d, pool) = demo_db().await;
     let clock = FixedClock(now());
-    let id = templates::create_release(&pool, &clock, TEMPLATE, "2026-12", "Tester")
+    let id = templates::create_release(&pool, &clock, "Tester", TEMPLATE, "2026-12", "Tester")
         .await
         .unwrap();
     let d = releases::get(&pool, id).await.unwrap();
@@ -213,7 +217,7 @@ async fn a_release_from_the_template_lands_on_patch_tuesday_and_warns_of_the_yea
     assert!(blackout[0].message.contains("Year-end change freeze"));
     // Moving the broad ring a week earlier clears it.
     let broad = d.phases[2].id;
-    releases::move_phase(&pool, &clock, broad, -7 * 86_400)
+    releases::move_phase(&pool, &clock, "Tester", broad, -7 * 86_400)
         .await
         .unwrap();
     let d = releases::get(&pool, id).await.unwrap();
@@ -260,6 +264,7 @@ async fn conflicts_are_found_and_explained() {
     let a = releases::create(
         &pool,
         &clock,
+        "Tester",
         &release("First", vec![phase("Pilot", pilot, 7, 3)]),
     )
     .await
@@ -269,6 +274,7 @@ async fn conflicts_are_found_and_explained() {
     let b = releases::create(
         &pool,
         &clock,
+        "Tester",
         &ReleaseInput {
             update_ids: vec![superseded],
             ..release(
@@ -351,6 +357,7 @@ async fn editing_a_plan_keeps_phase_ids_and_raises_the_sequence_of_moved_phases(
     let id = releases::create(
         &pool,
         &clock,
+        "Tester",
         &release(
             "Edit me",
             vec![phase("Pilot", pilot, 7, 3), phase("Broad", ws, 14, 5)],
@@ -368,6 +375,7 @@ async fn editing_a_plan_keeps_phase_ids_and_raises_the_sequence_of_moved_phases(
     releases::update(
         &pool,
         &clock,
+        "Tester",
         id,
         &release("Edited", vec![keep, phase("Early", pilot, 10, 2), moved]),
     )
@@ -393,7 +401,7 @@ async fn editing_a_plan_keeps_phase_ids_and_raises_the_sequence_of_moved_phases(
     // A phase id from elsewhere is refused, and the plan stays as it was.
     let mut foreign = phase("Stray", ws, 20, 1);
     foreign.id = Some(999_999);
-    let e = releases::update(&pool, &clock, id, &release("Bad", vec![foreign]))
+    let e = releases::update(&pool, &clock, "Tester", id, &release("Bad", vec![foreign]))
         .await
         .unwrap_err();
     assert!(e.to_string().contains("not a phase of this release"), "{e}");
@@ -410,9 +418,10 @@ async fn saving_a_plan_as_a_template_keeps_its_days_relative_to_patch_tuesday() 
         .into_iter()
         .find(|r| r.template.is_some())
         .unwrap();
-    let t = templates::save_release_as_template(&pool, nov.id, "Copy", "Asia/Seoul")
-        .await
-        .unwrap();
+    let t =
+        templates::save_release_as_template(&pool, &clock, "Tester", nov.id, "Copy", "Asia/Seoul")
+            .await
+            .unwrap();
     let copy = templates::list(&pool)
         .await
         .unwrap()
@@ -432,15 +441,16 @@ async fn saving_a_plan_as_a_template_keeps_its_days_relative_to_patch_tuesday() 
             })
             .collect::<Vec<_>>()
     );
-    let e = templates::save_release_as_template(&pool, nov.id, "copy", "Asia/Seoul")
-        .await
-        .unwrap_err();
+    let e =
+        templates::save_release_as_template(&pool, &clock, "Tester", nov.id, "copy", "Asia/Seoul")
+            .await
+            .unwrap_err();
     assert_eq!(
         e.kind(),
         ErrorKind::Conflict,
         "names are unique, ignoring case"
     );
-    let jan = templates::create_release(&pool, &clock, "Copy", "2027-01", "")
+    let jan = templates::create_release(&pool, &clock, "Tester", "Copy", "2027-01", "")
         .await
         .unwrap();
     let d = releases::get(&pool, jan).await.unwrap();
@@ -455,7 +465,7 @@ async fn saving_a_plan_as_a_template_keeps_its_days_relative_to_patch_tuesday() 
 async fn the_calendar_holds_phases_windows_blackouts_and_overnight_nights() {
     let (_d, pool) = demo_db().await;
     let clock = FixedClock(now());
-    templates::create_release(&pool, &clock, TEMPLATE, "2026-12", "")
+    templates::create_release(&pool, &clock, "Tester", TEMPLATE, "2026-12", "")
         .await
         .unwrap();
     let from = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
@@ -493,7 +503,7 @@ async fn the_calendar_holds_phases_windows_blackouts_and_overnight_nights() {
 async fn the_ics_export_parses_with_an_independent_parser() {
     let (dir, pool) = demo_db().await;
     let clock = FixedClock(now());
-    templates::create_release(&pool, &clock, TEMPLATE, "2026-12", "")
+    templates::create_release(&pool, &clock, "Tester", TEMPLATE, "2026-12", "")
         .await
         .unwrap();
     let path = dir.path().join("schedule.ics");
@@ -556,7 +566,7 @@ print(json.dumps(out))
         .trim_end_matches("@patchdesk")
         .parse()
         .unwrap();
-    releases::move_phase(&pool, &clock, phase_id, -86_400)
+    releases::move_phase(&pool, &clock, "Tester", phase_id, -86_400)
         .await
         .unwrap();
     let again = schedule::ics(&pool, now()).await.unwrap();
@@ -589,6 +599,7 @@ async fn a_draft_is_checked_for_conflicts_without_being_saved() {
     let id = releases::create(
         &pool,
         &clock,
+        "Tester",
         &release("Stored", vec![phase("Early", ws, 2, 2)]),
     )
     .await

@@ -25,7 +25,7 @@ pub async fn release_create(
     state: State<'_, AppState>,
     input: ReleaseInput,
 ) -> CmdResult<ReleaseDetail> {
-    let id = releases::create(&state.pool, &*state.clock, &input).await?;
+    let id = releases::create(&state.pool, &*state.clock, &state.actor().1, &input).await?;
     Ok(releases::get(&state.pool, id).await?)
 }
 
@@ -35,7 +35,7 @@ pub async fn release_update(
     id: i64,
     input: ReleaseInput,
 ) -> CmdResult<ReleaseDetail> {
-    releases::update(&state.pool, &*state.clock, id, &input).await?;
+    releases::update(&state.pool, &*state.clock, &state.actor().1, id, &input).await?;
     Ok(releases::get(&state.pool, id).await?)
 }
 
@@ -51,7 +51,7 @@ pub async fn release_check(
 
 #[tauri::command]
 pub async fn release_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    Ok(releases::delete(&state.pool, id).await?)
+    Ok(releases::delete(&state.pool, &*state.clock, &state.actor().1, id).await?)
 }
 
 #[tauri::command]
@@ -65,7 +65,14 @@ pub async fn release_move_phase(
     phase_id: i64,
     by_seconds: i64,
 ) -> CmdResult<Vec<Conflict>> {
-    releases::move_phase(&state.pool, &*state.clock, phase_id, by_seconds).await?;
+    releases::move_phase(
+        &state.pool,
+        &*state.clock,
+        &state.actor().1,
+        phase_id,
+        by_seconds,
+    )
+    .await?;
     Ok(plan::all_conflicts(&state.pool).await?)
 }
 
@@ -86,8 +93,15 @@ pub async fn template_create_release(
     month: String,
     requester: String,
 ) -> CmdResult<ReleaseDetail> {
-    let id = templates::create_release(&state.pool, &*state.clock, &template, &month, &requester)
-        .await?;
+    let id = templates::create_release(
+        &state.pool,
+        &*state.clock,
+        &state.actor().1,
+        &template,
+        &month,
+        &requester,
+    )
+    .await?;
     Ok(releases::get(&state.pool, id).await?)
 }
 
@@ -98,12 +112,20 @@ pub async fn template_save(
     name: String,
     time_zone: String,
 ) -> CmdResult<i64> {
-    Ok(templates::save_release_as_template(&state.pool, release_id, &name, &time_zone).await?)
+    Ok(templates::save_release_as_template(
+        &state.pool,
+        &*state.clock,
+        &state.actor().1,
+        release_id,
+        &name,
+        &time_zone,
+    )
+    .await?)
 }
 
 #[tauri::command]
 pub async fn template_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    Ok(templates::delete(&state.pool, id).await?)
+    Ok(templates::delete(&state.pool, &*state.clock, &state.actor().1, id).await?)
 }
 
 #[tauri::command]
@@ -116,12 +138,12 @@ pub async fn window_list(
 
 #[tauri::command]
 pub async fn window_create(state: State<'_, AppState>, input: WindowInput) -> CmdResult<i64> {
-    Ok(windows::create_window(&state.pool, &input).await?)
+    Ok(windows::create_window(&state.pool, &*state.clock, &state.actor().1, &input).await?)
 }
 
 #[tauri::command]
 pub async fn window_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    Ok(windows::delete_window(&state.pool, id).await?)
+    Ok(windows::delete_window(&state.pool, &*state.clock, &state.actor().1, id).await?)
 }
 
 #[tauri::command]
@@ -131,12 +153,12 @@ pub async fn blackout_list(state: State<'_, AppState>) -> CmdResult<Vec<Blackout
 
 #[tauri::command]
 pub async fn blackout_create(state: State<'_, AppState>, input: BlackoutInput) -> CmdResult<i64> {
-    Ok(windows::create_blackout(&state.pool, &input).await?)
+    Ok(windows::create_blackout(&state.pool, &*state.clock, &state.actor().1, &input).await?)
 }
 
 #[tauri::command]
 pub async fn blackout_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    Ok(windows::delete_blackout(&state.pool, id).await?)
+    Ok(windows::delete_blackout(&state.pool, &*state.clock, &state.actor().1, id).await?)
 }
 
 #[tauri::command]

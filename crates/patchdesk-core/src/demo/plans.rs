@@ -2,6 +2,7 @@
 //! site, a year-end blackout, the "Patch Tuesday" template, a release made from it and
 //! an emergency release.
 
+use crate::approvals::{self, state::Action, Decision, PersonInput, Role};
 use crate::collections::{self, CollectionInput};
 use crate::db::begin_write;
 use crate::ports::FixedClock;
@@ -202,15 +203,36 @@ pub async fn load(pool: &SqlitePool, now: DateTime<Utc>) -> Result<()> {
     } else {
         (y, m)
     };
-    let clock = FixedClock(now);
-    templates::create_release(
+    let people = ensure_people(pool, now).await?;
+    let [manager, anna, james, security] = people;
+    // Planned a week before Patch Tuesday, approved by two people, under way.
+    let planned = FixedClock(
+        resolve(seoul, (base - Duration::days(7)).and_time(NaiveTime::MIN))
+            .min(now - Duration::days(2)),
+    );
+    let approved = FixedClock(planned.0 + Duration::days(2));
+    let pt = templates::create_release(
         pool,
-        &clock,
+        &planned,
+        "Min-jun Park",
         TEMPLATE,
         &format!("{:04}-{:02}", month.0, month.1),
         "Min-jun Park (Change Manager)",
     )
     .await?;
+    approvals::transition(pool, &planned, manager, pt, Action::Submit, "").await?;
+    approvals::decide(
+        pool,
+        &approved,
+        anna,
+        pt,
+        Decision::Approve,
+        "Pilot ring is IT only; fine.",
+    )
+    .await?;
+    approvals::decide(pool, &approved, james, pt, Decision::Approve, "").await?;
+    approvals::transition(pool, &approved, manager, pt, Action::Start, "").await?;
+    let clock = FixedClock(now - Duration::hours(30));
 
     // An out-of-band fix for the servers, planned in a hurry.
     let oob: Vec<i64> = sqlx::query_scalar(
@@ -220,16 +242,17 @@ pub async fn load(pool: &SqlitePool, now: DateTime<Utc>) -> Result<()> {
     .fetch_all(pool)
     .await?;
     let start = now - Duration::days(1);
-    releases::create(
+    let emergency = releases::create(
         pool,
         &clock,
+        "Ji-woo Kim",
         &ReleaseInput {
             title: "Emergency: out-of-band server fix".into(),
             description: "A remotely exploitable flaw is being used in the wild; the vendor released a fix out of band.".into(),
             kind: ReleaseKind::Emergency,
             risk: Risk::High,
             justification: "Active exploitation reported by the national CERT; servers exposed to the internet first.".into(),
-            requester: "Security Operations".into(),
+            requester: "Ji-woo Kim (Security Operations)".into(),
             rollback_plan: "Both updates are uninstallable: deploy an uninstall to the affected servers and restore from the pre-change snapshot if a service fails to start.".into(),
             communication_plan: "Service owners are told by phone before their servers restart; no end-user mail.".into(),
             update_ids: oob,
@@ -250,5 +273,65 @@ pub async fn load(pool: &SqlitePool, now: DateTime<Utc>) -> Result<()> {
         },
     )
     .await?;
+    approvals::transition(pool, &clock, security, emergency, Action::Submit, "").await?;
+    approvals::decide(
+        pool,
+        &clock,
+        anna,
+        emergency,
+        Decision::Approve,
+        "Emergency path: one approval, review afterwards.",
+    )
+    .await?;
+    approvals::transition(pool, &clock, security, emergency, Action::Start, "").await?;
     Ok(())
+}
+
+/// The demo's people: a change manager, two approvers (Berlin and New York) and a
+/// security engineer who requests emergency changes. Returns their ids in that order.
+async fn ensure_people(pool: &SqlitePool, now: DateTime<Utc>) -> Result<[i64; 4]> {
+    let wanted = [
+        (
+            "Min-jun Park",
+            "min-jun.park@contoso.example",
+            vec![Role::Requester, Role::ChangeManager],
+        ),
+        (
+            "Anna Schmidt",
+            "anna.schmidt@contoso.example",
+            vec![Role::Approver],
+        ),
+        (
+            "James Miller",
+            "james.miller@contoso.example",
+            vec![Role::Approver, Role::ChangeManager],
+        ),
+        (
+            "Ji-woo Kim",
+            "ji-woo.kim@contoso.example",
+            vec![Role::Requester],
+        ),
+    ];
+    let mut ids = [0; 4];
+    for (i, (name, email, roles)) in wanted.into_iter().enumerate() {
+        ids[i] = match approvals::find_person(pool, name).await {
+            Ok(p) => p.id,
+            Err(_) => {
+                approvals::create_person(
+                    pool,
+                    &FixedClock(now),
+                    "demo",
+                    &PersonInput {
+                        name: name.into(),
+                        email: email.into(),
+                        os_user: String::new(),
+                        roles,
+                    },
+                )
+                .await?
+                .id
+            }
+        };
+    }
+    Ok(ids)
 }

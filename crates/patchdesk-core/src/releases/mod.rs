@@ -17,8 +17,10 @@ pub use model::*;
 use crate::collections::CollectionRef;
 use crate::db::begin_write;
 use crate::ports::Clock;
+use crate::{approvals, audit};
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::BTreeSet;
 
@@ -289,9 +291,14 @@ async fn write_plan(
 }
 
 /// Creates a release with its plan, in one transaction.
-pub async fn create(pool: &SqlitePool, clock: &dyn Clock, input: &ReleaseInput) -> Result<i64> {
+pub async fn create(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    input: &ReleaseInput,
+) -> Result<i64> {
     let mut tx = begin_write(pool).await?;
-    let id = create_in(&mut tx, clock, input, None).await?;
+    let id = create_in(&mut tx, clock, actor, input, None).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -299,6 +306,7 @@ pub async fn create(pool: &SqlitePool, clock: &dyn Clock, input: &ReleaseInput) 
 pub(crate) async fn create_in(
     conn: &mut SqliteConnection,
     clock: &dyn Clock,
+    actor: &str,
     input: &ReleaseInput,
     template_id: Option<i64>,
 ) -> Result<i64> {
@@ -318,7 +326,48 @@ pub(crate) async fn create_in(
     .await?;
     write_fields(conn, id, input, now).await?;
     write_plan(conn, id, input, &updates).await?;
+    let after = snapshot(conn, id).await?;
+    audit::record(
+        conn,
+        clock.now(),
+        actor,
+        "release.create",
+        "release",
+        Some(id),
+        json!({ "after": after, "template": template_id }),
+    )
+    .await?;
     Ok(id)
+}
+
+/// What an audit row keeps of a release: its fields, updates and plan.
+async fn snapshot(conn: &mut SqliteConnection, id: i64) -> Result<serde_json::Value> {
+    let (title, kind, risk, requester): (String, String, String, String) =
+        sqlx::query_as("SELECT title, kind, risk, requester FROM releases WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let updates: Vec<String> = sqlx::query_scalar(
+        "SELECT u.kb FROM release_updates r JOIN updates u ON u.id = r.update_id
+         WHERE r.release_id = ? ORDER BY u.kb",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let phases: Vec<serde_json::Value> = phases_of(conn, id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            json!({
+                "name": p.name, "collection": p.collection.name,
+                "availableAt": p.available_at, "deadlineAt": p.deadline_at,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "title": title, "kind": kind, "risk": risk, "requester": requester,
+        "updates": updates, "phases": phases,
+    }))
 }
 
 /// Replaces a release's fields, updates and plan. Phases keep their ids (and calendar
@@ -326,14 +375,28 @@ pub(crate) async fn create_in(
 pub async fn update(
     pool: &SqlitePool,
     clock: &dyn Clock,
+    actor: &str,
     id: i64,
     input: &ReleaseInput,
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     exists(&mut tx, id).await?;
     let updates = check_input(&mut tx, input).await?;
+    let before = snapshot(&mut tx, id).await?;
+    approvals::on_edit(&mut tx, clock.now(), actor, id).await?;
     write_fields(&mut tx, id, input, clock.now().timestamp()).await?;
     write_plan(&mut tx, id, input, &updates).await?;
+    let after = snapshot(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "release.edit",
+        "release",
+        Some(id),
+        json!({ "before": before, "after": after }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -351,11 +414,12 @@ pub async fn check_draft(
         Some(id) => {
             exists(&mut tx, id).await?;
             let updates = check_input(&mut tx, input).await?;
+            approvals::on_edit(&mut tx, clock.now(), "draft check", id).await?;
             write_fields(&mut tx, id, input, clock.now().timestamp()).await?;
             write_plan(&mut tx, id, input, &updates).await?;
             id
         }
-        None => create_in(&mut tx, clock, input, None).await?,
+        None => create_in(&mut tx, clock, "draft check", input, None).await?,
     };
     let found = plan::conflicts(&mut tx, Some(rid)).await?;
     tx.rollback().await?;
@@ -372,9 +436,31 @@ async fn exists(conn: &mut SqliteConnection, id: i64) -> Result<()> {
         .ok_or_else(|| Error::NotFound(format!("there is no release with id {id}")))
 }
 
-pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
+/// Deletes a draft. Anything submitted stays, for the record: cancel it instead.
+pub async fn delete(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     exists(&mut tx, id).await?;
+    let (title, state): (String, String) =
+        sqlx::query_as("SELECT title, state FROM releases WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if state != "draft" {
+        return Err(Error::Conflict(format!(
+            "'{title}' was submitted and stays on record: cancel it instead of deleting it"
+        )));
+    }
+    let before = snapshot(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "release.delete",
+        "release",
+        Some(id),
+        json!({ "before": before }),
+    )
+    .await?;
     sqlx::query("DELETE FROM releases WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)
@@ -387,6 +473,7 @@ pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
 pub async fn move_phase(
     pool: &SqlitePool,
     clock: &dyn Clock,
+    actor: &str,
     phase_id: i64,
     by_seconds: i64,
 ) -> Result<()> {
@@ -394,6 +481,16 @@ pub async fn move_phase(
         return Err(Error::invalid("a phase can be moved by at most a year"));
     }
     let mut tx = begin_write(pool).await?;
+    let release_id: Option<i64> = sqlx::query_scalar("SELECT release_id FROM phases WHERE id = ?")
+        .bind(phase_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(release_id) = release_id else {
+        return Err(Error::NotFound(format!(
+            "there is no phase with id {phase_id}"
+        )));
+    };
+    approvals::on_edit(&mut tx, clock.now(), actor, release_id).await?;
     let done = sqlx::query(
         "UPDATE phases SET available_at = available_at + ?1, deadline_at = deadline_at + ?1,
          sequence = sequence + 1 WHERE id = ?2",
@@ -413,6 +510,16 @@ pub async fn move_phase(
     .bind(clock.now().timestamp())
     .bind(phase_id)
     .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "release.move_phase",
+        "release",
+        Some(release_id),
+        json!({ "phase": phase_id, "bySeconds": by_seconds }),
+    )
     .await?;
     tx.commit().await?;
     Ok(())

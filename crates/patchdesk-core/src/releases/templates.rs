@@ -84,9 +84,24 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, template: &PlanTemplate)
     .await?)
 }
 
-pub async fn create(pool: &SqlitePool, template: &PlanTemplate) -> Result<i64> {
+pub async fn create(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    template: &PlanTemplate,
+) -> Result<i64> {
     let mut tx = begin_write(pool).await?;
     let id = insert(&mut tx, template).await?;
+    crate::audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "template.create",
+        "template",
+        Some(id),
+        serde_json::json!({ "after": template }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -120,16 +135,28 @@ pub async fn find(pool: &SqlitePool, name: &str) -> Result<PlanTemplate> {
         .ok_or_else(|| Error::NotFound(format!("there is no template named '{}'", name.trim())))
 }
 
-pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
+pub async fn delete(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
     let done = sqlx::query("DELETE FROM plan_templates WHERE id = ?")
         .bind(id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound(format!(
             "there is no template with id {id}"
         )));
     }
+    crate::audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "template.delete",
+        "template",
+        Some(id),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -137,6 +164,8 @@ pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
 /// first phase starts in (in `time_zone`).
 pub async fn save_release_as_template(
     pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
     release_id: i64,
     name: &str,
     time_zone: &str,
@@ -182,6 +211,16 @@ pub async fn save_release_as_template(
             .collect(),
     };
     let id = insert(&mut tx, &template).await?;
+    crate::audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "template.create",
+        "template",
+        Some(id),
+        serde_json::json!({ "after": template, "fromRelease": release_id }),
+    )
+    .await?;
     sqlx::query("UPDATE releases SET template_id = ? WHERE id = ?")
         .bind(id)
         .bind(release_id)
@@ -230,6 +269,7 @@ pub fn phases_for_month(template: &PlanTemplate, year: i32, month: u32) -> Resul
 pub async fn create_release(
     pool: &SqlitePool,
     clock: &dyn Clock,
+    actor: &str,
     template_name: &str,
     month: &str,
     requester: &str,
@@ -269,7 +309,7 @@ pub async fn create_release(
         update_ids: updates,
         phases,
     };
-    let id = create_in(&mut tx, clock, &input, Some(template.id))
+    let id = create_in(&mut tx, clock, actor, &input, Some(template.id))
         .await
         .map_err(|e| match e {
             Error::Invalid { message, .. } if message.contains("no collection") => {

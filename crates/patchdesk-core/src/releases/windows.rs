@@ -2,9 +2,12 @@
 
 use super::recurrence::{parse_time, Recurrence};
 use super::{at, Blackout, BlackoutInput, MaintenanceWindow, WindowInput};
+use crate::audit;
 use crate::collections::CollectionRef;
 use crate::db::begin_write;
+use crate::ports::Clock;
 use crate::{Error, Result};
+use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// "Mon, Tue 22:00–04:00 (6 h)".
@@ -51,7 +54,12 @@ fn check_window(input: &WindowInput) -> Result<String> {
     Ok(t.format("%H:%M").to_string())
 }
 
-pub async fn create_window(pool: &SqlitePool, input: &WindowInput) -> Result<i64> {
+pub async fn create_window(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    input: &WindowInput,
+) -> Result<i64> {
     let start = check_window(input)?;
     let mut tx = begin_write(pool).await?;
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM collections WHERE id = ?")
@@ -65,6 +73,16 @@ pub async fn create_window(pool: &SqlitePool, input: &WindowInput) -> Result<i64
         )));
     }
     let id = insert_window(&mut tx, input, &start).await?;
+    audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "window.create",
+        "window",
+        Some(id),
+        json!({ "after": input }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -89,16 +107,33 @@ pub(crate) async fn insert_window(
     .await?)
 }
 
-pub async fn delete_window(pool: &SqlitePool, id: i64) -> Result<()> {
+pub async fn delete_window(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    id: i64,
+) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
     let done = sqlx::query("DELETE FROM maintenance_windows WHERE id = ?")
         .bind(id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound(format!(
             "there is no maintenance window with id {id}"
         )));
     }
+    audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "window.delete",
+        "window",
+        Some(id),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -162,10 +197,25 @@ fn check_blackout(input: &BlackoutInput) -> Result<()> {
     Ok(())
 }
 
-pub async fn create_blackout(pool: &SqlitePool, input: &BlackoutInput) -> Result<i64> {
+pub async fn create_blackout(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    input: &BlackoutInput,
+) -> Result<i64> {
     check_blackout(input)?;
     let mut tx = begin_write(pool).await?;
     let id = insert_blackout(&mut tx, input).await?;
+    audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "blackout.create",
+        "blackout",
+        Some(id),
+        json!({ "after": input }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -185,16 +235,33 @@ pub(crate) async fn insert_blackout(
     .await?)
 }
 
-pub async fn delete_blackout(pool: &SqlitePool, id: i64) -> Result<()> {
+pub async fn delete_blackout(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    id: i64,
+) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
     let done = sqlx::query("DELETE FROM blackouts WHERE id = ?")
         .bind(id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound(format!(
             "there is no blackout with id {id}"
         )));
     }
+    audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "blackout.delete",
+        "blackout",
+        Some(id),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,0 +1,549 @@
+//! The release lifecycle, approvals with quorum and separation of duties, and the
+//! tamper-evident audit trail.
+
+mod common;
+
+use common::*;
+use patchdesk_core::approvals::state::{self, Action, State};
+use patchdesk_core::approvals::{self, Decision, PersonInput, Policy, Role};
+use patchdesk_core::audit;
+use patchdesk_core::demo::{self, DemoOptions};
+use patchdesk_core::ports::FixedClock;
+use patchdesk_core::releases::templates;
+use patchdesk_core::{ErrorKind, SqlitePool};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+
+/// Every edge of the machine, written out once more by hand.
+const EDGES: &[(State, Action, State)] = &[
+    (State::Draft, Action::Submit, State::Submitted),
+    (State::ChangesRequested, Action::Submit, State::Submitted),
+    (State::Submitted, Action::Approve, State::Approved),
+    (State::Submitted, Action::Reject, State::Rejected),
+    (
+        State::Submitted,
+        Action::RequestChanges,
+        State::ChangesRequested,
+    ),
+    (State::Approved, Action::Schedule, State::Scheduled),
+    (State::Scheduled, Action::Start, State::InProgress),
+    (State::InProgress, Action::Halt, State::Halted),
+    (State::Halted, Action::Resume, State::InProgress),
+    (State::InProgress, Action::Complete, State::Completed),
+    (State::InProgress, Action::RollBack, State::RolledBack),
+    (State::Halted, Action::RollBack, State::RolledBack),
+    (State::Draft, Action::Cancel, State::Cancelled),
+    (State::Submitted, Action::Cancel, State::Cancelled),
+    (State::ChangesRequested, Action::Cancel, State::Cancelled),
+    (State::Approved, Action::Cancel, State::Cancelled),
+    (State::Scheduled, Action::Cancel, State::Cancelled),
+    (State::Halted, Action::Cancel, State::Cancelled),
+    (State::Completed, Action::OpenReview, State::ReviewDue),
+    (State::RolledBack, Action::OpenReview, State::ReviewDue),
+    (State::Cancelled, Action::OpenReview, State::ReviewDue),
+    (State::Rejected, Action::Close, State::Closed),
+    (State::ReviewDue, Action::Close, State::Closed),
+    (State::Cancelled, Action::Close, State::Closed),
+    (State::Approved, Action::Reopen, State::Submitted),
+    (State::Scheduled, Action::Reopen, State::Submitted),
+    (State::InProgress, Action::Reopen, State::Halted),
+];
+
+#[test]
+fn every_transition_is_exactly_the_specified_one() {
+    for emergency in [false, true] {
+        for s in State::ALL {
+            for a in Action::ALL {
+                let mut expected = EDGES
+                    .iter()
+                    .find(|(f, x, _)| *f == s && *x == a)
+                    .map(|e| e.2);
+                // The emergency path: approved may start at once.
+                if emergency && s == State::Approved && a == Action::Start {
+                    expected = Some(State::InProgress);
+                }
+                assert_eq!(
+                    state::next(s, a, emergency),
+                    expected,
+                    "{s:?} --{a:?}--> (emergency {emergency})"
+                );
+            }
+        }
+    }
+    // Closed is the end; nothing leads back to Draft.
+    assert!(state::allowed(State::Closed, false).is_empty());
+    assert!(EDGES.iter().all(|e| e.2 != State::Draft));
+}
+
+async fn setup() -> (tempfile::TempDir, SqlitePool, [i64; 4]) {
+    let (dir, pool) = fresh_db().await;
+    demo::load(
+        &pool,
+        DemoOptions {
+            computers: 300,
+            seed: 5,
+        },
+        now(),
+        false,
+        &NP,
+    )
+    .await
+    .unwrap();
+    let clock = FixedClock(now());
+    let mut ids = [0; 4];
+    for (i, name) in [
+        "Rae Requester",
+        "Avery Approver",
+        "Blair Approver",
+        "Casey Approver",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let roles = if i == 0 {
+            vec![Role::Requester, Role::Approver]
+        } else {
+            vec![Role::Approver]
+        };
+        ids[i] = approvals::create_person(
+            &pool,
+            &clock,
+            "test",
+            &PersonInput {
+                name: (*name).into(),
+                email: String::new(),
+                os_user: String::new(),
+                roles,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    }
+    (dir, pool, ids)
+}
+
+async fn draft(pool: &SqlitePool, month: &str) -> i64 {
+    templates::create_release(
+        pool,
+        &FixedClock(now()),
+        "Rae Requester",
+        demo::plans::TEMPLATE,
+        month,
+        "",
+    )
+    .await
+    .unwrap()
+}
+
+async fn state_of(pool: &SqlitePool, id: i64) -> State {
+    approvals::status(pool, &FixedClock(now()), id)
+        .await
+        .unwrap()
+        .state
+}
+
+#[tokio::test]
+async fn a_normal_change_needs_two_distinct_approvers_and_never_its_requester() {
+    let (_d, pool, [rae, avery, blair, _]) = setup().await;
+    let clock = FixedClock(now());
+    let id = draft(&pool, "2027-02").await;
+    // Nobody decides on a draft.
+    let e = approvals::decide(&pool, &clock, avery, id, Decision::Approve, "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap();
+    // The requester cannot approve, even though they hold the approver role.
+    let e = approvals::decide(&pool, &clock, rae, id, Decision::Approve, "")
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("never approves their own change"),
+        "{e}"
+    );
+    let s = approvals::decide(&pool, &clock, avery, id, Decision::Approve, "ok")
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.state, s.approved_by.len(), s.required),
+        (State::Submitted, 1, 2)
+    );
+    // A second approval by the same person does not count.
+    let e = approvals::decide(&pool, &clock, avery, id, Decision::Approve, "again")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("counts once"), "{e}");
+    let s = approvals::decide(&pool, &clock, blair, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.state,
+        State::Scheduled,
+        "quorum reached: approved and scheduled"
+    );
+    assert_eq!(s.approved_by, ["Avery Approver", "Blair Approver"]);
+    // An illegal step names where the release can go.
+    let e = approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("from here it can go to"), "{e}");
+    assert!(audit::verify(&pool, None).await.unwrap().ok);
+}
+
+#[tokio::test]
+async fn high_risk_needs_one_more_and_an_emergency_one_then_a_review() {
+    let (_d, pool, [rae, avery, blair, casey]) = setup().await;
+    let clock = FixedClock(now());
+    let id = draft(&pool, "2027-03").await;
+    sqlx::query("UPDATE releases SET risk = 'high' WHERE id = ?")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap();
+    for p in [avery, blair] {
+        approvals::decide(&pool, &clock, p, id, Decision::Approve, "")
+            .await
+            .unwrap();
+    }
+    assert_eq!(state_of(&pool, id).await, State::Submitted);
+    approvals::decide(&pool, &clock, casey, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    assert_eq!(state_of(&pool, id).await, State::Scheduled);
+
+    let e = draft(&pool, "2027-04").await;
+    sqlx::query("UPDATE releases SET kind = 'emergency' WHERE id = ?")
+        .bind(e)
+        .execute(&pool)
+        .await
+        .unwrap();
+    approvals::transition(&pool, &clock, rae, e, Action::Submit, "")
+        .await
+        .unwrap();
+    let s = approvals::decide(&pool, &clock, avery, e, Decision::Approve, "")
+        .await
+        .unwrap();
+    assert_eq!((s.state, s.required), (State::Scheduled, 1));
+    approvals::transition(&pool, &clock, rae, e, Action::Start, "")
+        .await
+        .unwrap();
+    let s = approvals::transition(&pool, &clock, rae, e, Action::Complete, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.state,
+        State::ReviewDue,
+        "an emergency change is always reviewed"
+    );
+    assert!(s.review_required);
+}
+
+#[tokio::test]
+async fn revoking_halts_a_running_rollout_and_editing_resets_approvals() {
+    let (_d, pool, [rae, avery, blair, _]) = setup().await;
+    let clock = FixedClock(now());
+    let id = draft(&pool, "2027-05").await;
+    approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, avery, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, blair, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    approvals::transition(&pool, &clock, rae, id, Action::Start, "")
+        .await
+        .unwrap();
+    let e = approvals::revoke(&pool, &clock, avery, id, "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid, "a reason is required");
+    let s = approvals::revoke(&pool, &clock, avery, id, "a driver breaks docking stations")
+        .await
+        .unwrap();
+    assert_eq!(s.state, State::Halted);
+    assert_eq!(s.approved_by, ["Blair Approver"]);
+    // A halted plan is frozen: it is resumed, rolled back or cancelled, not edited.
+    let phase = patchdesk_core::releases::get(&pool, id)
+        .await
+        .unwrap()
+        .phases[0]
+        .id;
+    let e = patchdesk_core::releases::move_phase(&pool, &clock, "Rae Requester", phase, 3600)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(e.to_string().contains("Halted and cannot be edited"), "{e}");
+
+    // Editing a scheduled release sends it back with its approvals reset, on the record.
+    let other = draft(&pool, "2027-06").await;
+    approvals::transition(&pool, &clock, rae, other, Action::Submit, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, avery, other, Decision::Approve, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, blair, other, Decision::Approve, "")
+        .await
+        .unwrap();
+    assert_eq!(state_of(&pool, other).await, State::Scheduled);
+    let phase = patchdesk_core::releases::get(&pool, other)
+        .await
+        .unwrap()
+        .phases[0]
+        .id;
+    patchdesk_core::releases::move_phase(&pool, &clock, "Rae Requester", phase, 3600)
+        .await
+        .unwrap();
+    let s = approvals::status(&pool, &clock, other).await.unwrap();
+    assert_eq!(s.state, State::Submitted);
+    assert!(s.approved_by.is_empty());
+    assert!(s
+        .decisions
+        .iter()
+        .all(|d| d.revoked_reason.as_deref() == Some("the release was edited after approval")));
+    let mut conn = pool.acquire().await.unwrap();
+    let timeline = audit::for_entity(&mut conn, "release", other)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = timeline.iter().map(|e| e.action.as_str()).collect();
+    assert!(
+        actions.ends_with(&["approval.reset", "release.reopen", "release.move_phase"]),
+        "{actions:?}"
+    );
+}
+
+#[tokio::test]
+async fn policy_changes_are_checked_and_audited() {
+    let (_d, pool, [rae, avery, _, _]) = setup().await;
+    let clock = FixedClock(now());
+    let e = approvals::set_policy(
+        &pool,
+        &clock,
+        "admin",
+        &Policy {
+            normal_approvers: 0,
+            ..Policy::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    approvals::set_policy(
+        &pool,
+        &clock,
+        "admin",
+        &Policy {
+            normal_approvers: 1,
+            ..Policy::default()
+        },
+    )
+    .await
+    .unwrap();
+    let id = draft(&pool, "2027-07").await;
+    approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap();
+    let s = approvals::decide(&pool, &clock, avery, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    assert_eq!(s.state, State::Scheduled);
+    let rows = audit::list(&pool, "approval_policy", 10).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(
+        rows[0].detail.contains("\"normalApprovers\":1"),
+        "{}",
+        rows[0].detail
+    );
+}
+
+/// One step a random actor may try.
+#[derive(Debug, Clone)]
+enum Try {
+    Step(Action),
+    Decide(usize, Decision),
+    Revoke(usize),
+}
+
+fn tries() -> impl Strategy<Value = Try> {
+    prop_oneof![
+        prop::sample::select(vec![
+            Action::Submit,
+            Action::Start,
+            Action::Halt,
+            Action::Resume,
+            Action::Complete,
+            Action::RollBack,
+            Action::Cancel,
+            Action::OpenReview,
+            Action::Close,
+        ])
+        .prop_map(Try::Step),
+        (
+            0usize..4,
+            prop::sample::select(vec![
+                Decision::Approve,
+                Decision::Approve,
+                Decision::Reject,
+                Decision::RequestChanges
+            ])
+        )
+            .prop_map(|(p, d)| Try::Decide(p, d)),
+        (0usize..4).prop_map(Try::Revoke),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PATCHDESK_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    ))]
+
+    /// Random people trying random steps: the stored state only ever moves along an edge
+    /// of the machine, the requester never counts as an approver (whoever the call claims
+    /// to be), a release is approved only with enough distinct approvers, and the audit
+    /// chain holds.
+    #[test]
+    fn random_actions_never_leave_the_machine(steps in prop::collection::vec(tries(), 1..40)) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let (_d, pool, people) = setup().await;
+            let clock = FixedClock(now());
+            let id = draft(&pool, "2027-08").await;
+            let mut previous = State::Draft;
+            for t in steps {
+                let _ = match t {
+                    Try::Step(a) => approvals::transition(&pool, &clock, people[0], id, a, "because").await,
+                    Try::Decide(p, d) => approvals::decide(&pool, &clock, people[p], id, d, "because").await,
+                    Try::Revoke(p) => approvals::revoke(&pool, &clock, people[p], id, "because").await,
+                };
+                let s = approvals::status(&pool, &clock, id).await.unwrap();
+                if s.state != previous {
+                    // Some actions take two edges at once (approve → scheduled, complete → review).
+                    let one = Action::ALL.iter().any(|a| state::next(previous, *a, false) == Some(s.state));
+                    let two = Action::ALL.iter().any(|a| {
+                        state::next(previous, *a, false)
+                            .is_some_and(|mid| Action::ALL.iter().any(|b| state::next(mid, *b, false) == Some(s.state)))
+                    });
+                    prop_assert!(one || two, "{previous:?} -> {:?}", s.state);
+                }
+                prop_assert!(!s.approved_by.contains(&"Rae Requester".to_string()));
+                let distinct: BTreeSet<&String> = s.approved_by.iter().collect();
+                prop_assert_eq!(distinct.len(), s.approved_by.len());
+                if matches!(s.state, State::Approved | State::Scheduled) {
+                    prop_assert!(s.approved_by.len() as u32 >= s.required);
+                }
+                previous = s.state;
+            }
+            prop_assert!(audit::verify(&pool, None).await.unwrap().ok);
+            Ok(())
+        })?;
+    }
+}
+
+/// Changes the database as someone with the file would: the triggers are dropped first.
+async fn tamper(pool: &SqlitePool, sql: &str) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_delete")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for s in sql.split(';').filter(|s| !s.trim().is_empty()) {
+        sqlx::query(s).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_trail_refuses_changes_and_finds_tampering_at_the_first_bad_row() {
+    let (_d, pool, _) = setup().await;
+    let good = audit::verify(&pool, None).await.unwrap();
+    assert!(good.ok && good.rows > 10, "{good:?}");
+    let head = audit::head(&pool).await.unwrap().unwrap();
+    // The triggers refuse changes through SQL.
+    let e = sqlx::query("UPDATE audit_log SET actor = 'x' WHERE id = 3")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("append-only"), "{e}");
+    let e = sqlx::query("DELETE FROM audit_log WHERE id = 3")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("append-only"), "{e}");
+
+    let cases: [(&str, i64); 4] = [
+        // An edited row.
+        ("UPDATE audit_log SET actor = 'Mallory' WHERE id = 5", 5),
+        // A removed row.
+        ("DELETE FROM audit_log WHERE id = 6", 6),
+        // Two rows' contents swapped.
+        ("UPDATE audit_log SET id = -7 WHERE id = 7; UPDATE audit_log SET id = 7 WHERE id = 8; UPDATE audit_log SET id = 8 WHERE id = -7", 7),
+        // A row slipped in after row 3, the later ones renumbered.
+        ("UPDATE audit_log SET id = id + 1000 WHERE id > 3; UPDATE audit_log SET id = id - 999 WHERE id > 1000;
+          INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash)
+          SELECT 4, at, 'Mallory', 'approval.approve', entity, entity_id, detail, hash, hash FROM audit_log WHERE id = 3", 4),
+    ];
+    for (sql, first_bad) in cases {
+        let (_d2, copy) = fresh_db().await;
+        drop(copy);
+        // Each case on its own copy of the database.
+        let path = _d2.path().join("copy.sqlite");
+        sqlx::query("VACUUM INTO ?")
+            .bind(path.to_string_lossy().to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+        let copy = patchdesk_core::db::open(&path).await.unwrap();
+        tamper(&copy, sql).await;
+        let v = audit::verify(&copy, None).await.unwrap();
+        assert!(!v.ok, "{sql}: not found");
+        assert_eq!(v.first_bad, Some(first_bad), "{sql}: {:?}", v.reason);
+    }
+    // Cutting off the tail leaves a valid chain: the exported head finds it.
+    let rows = good.rows;
+    tamper(
+        &pool,
+        &format!("DELETE FROM audit_log WHERE id > {}", rows - 2),
+    )
+    .await;
+    let v = audit::verify(&pool, None).await.unwrap();
+    assert!(v.ok, "a shortened chain is still a chain");
+    let v = audit::verify(&pool, Some(&head)).await.unwrap();
+    assert!(!v.ok);
+    assert!(v.reason.unwrap().contains("cut off"));
+}
+
+#[tokio::test]
+async fn the_export_defuses_formulas() {
+    let (d, pool, _) = setup().await;
+    approvals::create_person(
+        &pool,
+        &FixedClock(now()),
+        "=cmd|' /C calc'!A0",
+        &PersonInput {
+            name: "Formula".into(),
+            email: String::new(),
+            os_user: String::new(),
+            roles: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let path = d.path().join("audit.csv");
+    let n = audit::export_csv(&pool, &path).await.unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), n + 1);
+    assert!(text.contains(",'=cmd|' /C calc'!A0,"), "{text}");
+    assert!(!text.contains(",=cmd"));
+}
