@@ -304,3 +304,182 @@ fn releases_and_the_schedule_through_the_cli() {
     let text = std::fs::read_to_string(&ics).unwrap();
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 7);
 }
+
+#[test]
+fn approvals_and_the_audit_trail_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(patchdesk(d, &["demo", "--computers", "300"])
+        .status
+        .success());
+    let created = json(&patchdesk(
+        d,
+        &[
+            "--json",
+            "release",
+            "create",
+            "--template",
+            "Patch Tuesday",
+            "--month",
+            "2031-05",
+            "--as",
+            "Min-jun Park",
+        ],
+    ));
+    let id = created["id"].to_string();
+    let submitted = json(&patchdesk(
+        d,
+        &["--json", "release", "submit", &id, "--as", "Min-jun Park"],
+    ));
+    assert_eq!(submitted["state"], "submitted");
+    assert_eq!(submitted["requester"], "Min-jun Park");
+    // The requester cannot approve, whatever --as says about roles.
+    let own = patchdesk(d, &["release", "approve", &id, "--as", "Min-jun Park"]);
+    assert_eq!(own.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&own.stderr).contains("never approves their own change"));
+    // A rejection needs a reason.
+    let bare = patchdesk(d, &["release", "reject", &id, "--as", "Anna Schmidt"]);
+    assert_eq!(bare.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bare.stderr).contains("needs a comment"));
+    let one = json(&patchdesk(
+        d,
+        &["--json", "release", "approve", &id, "--as", "Anna Schmidt"],
+    ));
+    assert_eq!(
+        (one["state"].as_str(), one["required"].as_u64()),
+        (Some("submitted"), Some(2))
+    );
+    let two = json(&patchdesk(
+        d,
+        &[
+            "--json",
+            "release",
+            "approve",
+            &id,
+            "--as",
+            "James Miller",
+            "--comment",
+            "ok",
+        ],
+    ));
+    assert_eq!(two["state"], "scheduled");
+
+    let head = json(&patchdesk(d, &["--json", "audit", "head"]))["head"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v = patchdesk(d, &["--json", "audit", "verify", "--head", &head]);
+    assert!(v.status.success());
+    assert_eq!(json(&v)["ok"], true);
+    let csv = d.join("audit.csv");
+    let out = json(&patchdesk(
+        d,
+        &["--json", "audit", "export", csv.to_str().unwrap()],
+    ));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(
+        text.lines().count() as u64,
+        out["rows"].as_u64().unwrap() + 1
+    );
+    assert!(text.contains("approval.approve"));
+}
+
+/// kill -9 while approvals are being written: each approval has exactly its audit row,
+/// no audit row lacks its approval, and the chain holds.
+#[test]
+fn kill_9_during_approvals_leaves_each_approval_with_its_audit_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(patchdesk(d, &["demo", "--computers", "200"])
+        .status
+        .success());
+    let mut ids = Vec::new();
+    for m in 1..=24 {
+        let month = format!("{}-{:02}", 2027 + (m - 1) / 12, (m - 1) % 12 + 1);
+        let r = json(&patchdesk(
+            d,
+            &[
+                "--json",
+                "release",
+                "create",
+                "--template",
+                "Patch Tuesday",
+                "--month",
+                &month,
+                "--as",
+                "Min-jun Park",
+            ],
+        ));
+        let id = r["id"].to_string();
+        assert!(
+            patchdesk(d, &["release", "submit", &id, "--as", "Min-jun Park"])
+                .status
+                .success()
+        );
+        ids.push(id);
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let url = format!("sqlite://{}", d.join("patchdesk.sqlite").display());
+    // Each approval runs in its own process, killed with SIGKILL after a delay that
+    // sweeps from before it opens the database to after it has committed.
+    let mut landed = 0;
+    let mut written = 0;
+    for (round, chunk) in ids.chunks(8).enumerate() {
+        for (k, id) in chunk.iter().enumerate() {
+            for (j, who) in ["Anna Schmidt", "James Miller"].into_iter().enumerate() {
+                let mut child = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+                    .env("PATCHDESK_DATA_DIR", d)
+                    .args(["release", "approve", id, "--as", who])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                let delay = Duration::from_millis(5 + ((k * 2 + j) as u64 * 37) % 400);
+                std::thread::sleep(delay);
+                if child.try_wait().unwrap().is_none() {
+                    landed += 1;
+                }
+                child.kill().unwrap(); // SIGKILL, this process only
+                child.wait().unwrap();
+            }
+        }
+        let (integrity, unmatched_approvals, orphan_rows, approvals) = rt.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            let one = |sql: &'static str| {
+                let pool = pool.clone();
+                async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+            };
+            let (i,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
+            (
+                i,
+                one("SELECT COUNT(*) FROM approvals a WHERE (SELECT COUNT(*) FROM audit_log l
+                     WHERE l.action = 'approval.' || a.decision AND json_extract(l.detail, '$.approval') = a.id) != 1")
+                .await,
+                one("SELECT COUNT(*) FROM audit_log l WHERE l.action LIKE 'approval.approve'
+                     AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.id = json_extract(l.detail, '$.approval'))")
+                .await,
+                one("SELECT COUNT(*) FROM approvals").await,
+            )
+        });
+        assert_eq!(integrity, "ok", "round {round}");
+        assert_eq!(
+            unmatched_approvals, 0,
+            "round {round}: approvals without exactly one audit row"
+        );
+        assert_eq!(
+            orphan_rows, 0,
+            "round {round}: audit rows without their approval"
+        );
+        written = approvals;
+        let v = patchdesk(d, &["--json", "audit", "verify"]);
+        assert!(
+            v.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&v.stdout)
+        );
+    }
+    // Both ends of the sweep happened: kills while an approval ran, and approvals that
+    // finished before their kill.
+    assert!(landed > 0, "no kill landed while an approval was running");
+    assert!(written > 0, "no approval finished before its kill");
+}
