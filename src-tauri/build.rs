@@ -45,6 +45,21 @@ const COMMANDS: &[&str] = &[
     "blackout_delete",
     "schedule_events",
     "schedule_export_ics",
+    "operator_get",
+    "operator_set",
+    "people_list",
+    "person_create",
+    "policy_get",
+    "policy_set",
+    "release_status",
+    "release_transition",
+    "release_decide",
+    "release_revoke",
+    "release_timeline",
+    "approvals_inbox",
+    "audit_list",
+    "audit_verify",
+    "audit_export",
 ];
 
 fn main() {

@@ -55,6 +55,21 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::releases::blackout_delete,
         commands::releases::schedule_events,
         commands::releases::schedule_export_ics,
+        commands::approvals::operator_get,
+        commands::approvals::operator_set,
+        commands::approvals::people_list,
+        commands::approvals::person_create,
+        commands::approvals::policy_get,
+        commands::approvals::policy_set,
+        commands::approvals::release_status,
+        commands::approvals::release_transition,
+        commands::approvals::release_decide,
+        commands::approvals::release_revoke,
+        commands::approvals::release_timeline,
+        commands::approvals::approvals_inbox,
+        commands::approvals::audit_list,
+        commands::approvals::audit_verify,
+        commands::approvals::audit_export,
     ])
 }
 

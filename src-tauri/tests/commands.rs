@@ -329,3 +329,67 @@ fn release_commands_plan_move_and_export() {
     assert_eq!(e["kind"], "invalid");
     assert!(!other.exists());
 }
+
+/// Decisions are taken as the operator the app holds: a decision names no actor, so the
+/// webview cannot claim to be someone else, and the requester is refused.
+#[test]
+fn approval_commands_act_as_the_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    invoke(
+        &w,
+        "demo_load",
+        json!({"computers": 200, "onProgress": "__CHANNEL__:1"}),
+    )
+    .unwrap();
+    let me = invoke(&w, "operator_get", json!({})).unwrap();
+    let d = invoke(
+        &w,
+        "template_create_release",
+        json!({"template": "Patch Tuesday", "month": "2030-06", "requester": ""}),
+    )
+    .unwrap();
+    let id = d["id"].as_i64().unwrap();
+    let s = invoke(
+        &w,
+        "release_transition",
+        json!({"id": id, "action": "submit", "comment": ""}),
+    )
+    .unwrap();
+    assert_eq!(s["state"], "submitted");
+    assert_eq!(s["requesterId"], me["id"]);
+    // An extra "actor" argument changes nothing: the operator requested it.
+    let e = invoke(
+        &w,
+        "release_decide",
+        json!({"id": id, "decision": "approve", "comment": "", "actor": 2}),
+    )
+    .unwrap_err();
+    assert_eq!(e["kind"], "conflict");
+    let people = invoke(&w, "people_list", json!({})).unwrap();
+    let anna = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Anna Schmidt")
+        .unwrap()["id"]
+        .clone();
+    invoke(&w, "operator_set", json!({"personId": anna})).unwrap();
+    let s = invoke(
+        &w,
+        "release_decide",
+        json!({"id": id, "decision": "approve", "comment": "fine"}),
+    )
+    .unwrap();
+    assert_eq!(s["approvedBy"], json!(["Anna Schmidt"]));
+    let timeline = invoke(&w, "release_timeline", json!({"id": id})).unwrap();
+    assert_eq!(
+        timeline.as_array().unwrap().last().unwrap()["actor"],
+        "Anna Schmidt"
+    );
+    let v = invoke(&w, "audit_verify", json!({"head": null})).unwrap();
+    assert_eq!(v["ok"], true);
+    let bad = dir.path().join("audit.txt");
+    let e = invoke(&w, "audit_export", json!({"path": bad})).unwrap_err();
+    assert_eq!(e["kind"], "invalid");
+}

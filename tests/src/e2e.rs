@@ -625,3 +625,105 @@ fn plan_a_release_from_the_patch_tuesday_template_and_see_it_on_the_calendar() {
     assert!(!s.find_all("[data-testid=cal-blackout]").is_empty());
     app.screenshot("calendar-december");
 }
+
+/// The requester submits; they cannot approve (the button is disabled and the command is
+/// refused); two approvers approve; the release is scheduled; the audit chain verifies.
+#[test]
+fn two_approvers_schedule_a_release_its_requester_cannot_approve() {
+    let app = App::start();
+    let s = &app.session;
+    s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
+    app.wait_total("inventory-total", 2000);
+    s.click(&s.wait_for("[data-testid=nav-releases]", Duration::from_secs(10)));
+    s.click(&s.wait_for(
+        "[data-testid=release-from-template]",
+        Duration::from_secs(30),
+    ));
+    let month = s.wait_for(
+        "select[data-testid=template-month]",
+        Duration::from_secs(10),
+    );
+    let first = s
+        .find_all_in(&month, "option")
+        .first()
+        .and_then(|o| s.attribute(o, "value"))
+        .expect("a month");
+    select_value(
+        &app,
+        "select[data-testid=template-month]",
+        &format!("{}-12", &first[..4]),
+    );
+    s.click(&s.wait_for("[data-testid=template-create]", Duration::from_secs(10)));
+    let view = s.wait_for("[data-testid=release-view]", Duration::from_secs(30));
+    let id: i64 = s.attribute(&view, "data-id").unwrap().parse().unwrap();
+
+    let state = |want: &str| {
+        let css =
+            format!("[data-testid=approval-panel] [data-testid=release-state][data-state={want}]");
+        let ok = wait(Duration::from_secs(30), || !s.find_all(&css).is_empty());
+        if !ok {
+            app.screenshot(&format!("failed-state-{want}"));
+        }
+        assert!(ok, "the release does not become {want}");
+    };
+    s.click(&s.wait_for("[data-testid=step-submit]", Duration::from_secs(30)));
+    state("submitted");
+    // The operator requested it: the button is disabled…
+    let approve = s.wait_for("[data-testid=decide-approve]", Duration::from_secs(10));
+    assert!(
+        s.attribute(&approve, "disabled").is_some(),
+        "the requester's approve button is disabled"
+    );
+    // …and the command itself is refused by the core.
+    let answer = s
+        .execute(
+            "return window.__TAURI_INTERNALS__.invoke('release_decide', \
+             {id: arguments[0], decision: 'approve', comment: ''}) \
+             .then(() => 'accepted', (e) => JSON.stringify(e));",
+            serde_json::json!([id]),
+        )
+        .expect("execute");
+    let answer = answer.as_str().unwrap_or_default().to_string();
+    assert!(
+        answer.contains("never approves their own change"),
+        "{answer}"
+    );
+
+    for (who, after) in [("Anna Schmidt", "submitted"), ("James Miller", "scheduled")] {
+        let select = s.wait_for(
+            "select[data-testid=operator-select]",
+            Duration::from_secs(10),
+        );
+        let option = s
+            .find_all_in(&select, "option")
+            .into_iter()
+            .find(|o| s.text(o) == who)
+            .unwrap_or_else(|| panic!("{who} is in the directory"));
+        // A notification may still be sliding over the header.
+        assert!(
+            wait(Duration::from_secs(10), || s.try_click(&option).is_ok()),
+            "could not pick {who}"
+        );
+        let css = format!("[data-testid=operator-select][data-operator='{who}']");
+        assert!(wait(Duration::from_secs(10), || !s
+            .find_all(&css)
+            .is_empty()));
+        let button = s.wait_for(
+            "[data-testid=decide-approve]:not([disabled])",
+            Duration::from_secs(30),
+        );
+        s.click(&button);
+        s.click(&s.wait_for("[data-testid=decision-confirm]", Duration::from_secs(10)));
+        state(after);
+    }
+    let count = s.wait_for("[data-testid=approval-count]", Duration::from_secs(10));
+    assert_eq!(s.attribute(&count, "data-approved").as_deref(), Some("2"));
+    app.screenshot("release-scheduled");
+
+    s.click(&s.wait_for("[data-testid=nav-approvals]", Duration::from_secs(10)));
+    s.click(&s.wait_for("[data-testid=tab-audit]", Duration::from_secs(30)));
+    s.wait_for("[data-testid=audit-row]", Duration::from_secs(30));
+    s.click(&s.wait_for("[data-testid=audit-verify]", Duration::from_secs(10)));
+    s.wait_for("[data-testid=audit-verified]", Duration::from_secs(30));
+    app.screenshot("audit-verified");
+}

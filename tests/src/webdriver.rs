@@ -132,6 +132,12 @@ impl Session {
         }
     }
 
+    /// A click that may fail, e.g. while a closing overlay still covers the element.
+    pub fn try_click(&self, e: &Element) -> Result<(), String> {
+        self.call("POST", &format!("/element/{}/click", e.0), Some(json!({})))
+            .map(|_| ())
+    }
+
     pub fn click(&self, e: &Element) {
         self.call("POST", &format!("/element/{}/click", e.0), Some(json!({})))
             .expect("click");
@@ -144,6 +150,15 @@ impl Session {
             Some(json!({"text": text})),
         )
         .expect("send keys");
+    }
+
+    /// Runs a script in the page; a returned promise is awaited (WebDriver "execute sync").
+    pub fn execute(&self, script: &str, args: Value) -> Result<Value, String> {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
     }
 
     pub fn attribute(&self, e: &Element, name: &str) -> Option<String> {

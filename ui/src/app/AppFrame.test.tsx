@@ -29,11 +29,11 @@ describe("app frame", () => {
     }
     expect(await screen.findByTestId("welcome")).toBeInTheDocument();
 
-    await user.click(screen.getByTestId("nav-approvals"));
-    const planned = await screen.findByTestId("area-approvals");
-    expect(within(planned).getByRole("heading", { name: "Approvals" })).toBeInTheDocument();
+    await user.click(screen.getByTestId("nav-notifications"));
+    const planned = await screen.findByTestId("area-notifications");
+    expect(within(planned).getByRole("heading", { name: "Notifications" })).toBeInTheDocument();
     expect(within(planned).getByText(/not available in this version/)).toBeInTheDocument();
-    expect(screen.getByTestId("nav-approvals")).toHaveAttribute("aria-current", "page");
+    expect(screen.getByTestId("nav-notifications")).toHaveAttribute("aria-current", "page");
 
     // Planned areas call no command of their own.
     const before = log.calls.length;

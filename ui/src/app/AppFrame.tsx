@@ -22,6 +22,8 @@ import { CollectionsPage } from "../features/collections/CollectionsPage";
 import { InventoryPage } from "../features/inventory/InventoryPage";
 import { PlannedArea } from "../features/placeholders/PlannedArea";
 import { ReleasesPage } from "../features/releases/ReleasesPage";
+import { ApprovalsPage } from "../features/approvals/ApprovalsPage";
+import { OperatorSelect } from "../features/approvals/OperatorSelect";
 import { CalendarPage } from "../features/calendar/CalendarPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { UpdatesPage } from "../features/updates/UpdatesPage";
@@ -47,6 +49,8 @@ function AreaView({ area }: { area: AreaId }) {
       return <ReleasesPage />;
     case "calendar":
       return <CalendarPage />;
+    case "approvals":
+      return <ApprovalsPage />;
     case "settings":
       return <SettingsPage />;
     default:
@@ -130,6 +134,7 @@ export function AppFrame() {
             </Text>
           </Group>
           <Group gap="md" wrap="nowrap">
+            <OperatorSelect />
             <StatusLine />
             <ThemeToggle />
           </Group>

@@ -40,14 +40,7 @@ export const AREAS: Area[] = [
   { id: "collections", label: "Collections", icon: IconStack2, capabilities: "C3" },
   { id: "releases", label: "Releases", icon: IconRocket, capabilities: "C4, C5, C11" },
   { id: "calendar", label: "Calendar", icon: IconCalendarEvent, capabilities: "C5" },
-  {
-    id: "approvals",
-    label: "Approvals",
-    icon: IconGavel,
-    capabilities: "C6, C7",
-    planned:
-      "Submit, approve, reject or send back releases under a policy per change type: normal changes need several distinct approvers, emergencies one and a forced review. Every decision records who, when and a comment in a tamper-evident audit trail.",
-  },
+  { id: "approvals", label: "Approvals", icon: IconGavel, capabilities: "C6, C7" },
   {
     id: "notifications",
     label: "Notifications",

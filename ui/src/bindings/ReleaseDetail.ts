@@ -4,8 +4,9 @@ import type { Phase } from "./Phase";
 import type { ReleaseKind } from "./ReleaseKind";
 import type { ReleaseUpdate } from "./ReleaseUpdate";
 import type { Risk } from "./Risk";
+import type { State } from "./State";
 
 /**
  * A release with its updates, plan and the conflicts found in it.
  */
-export type ReleaseDetail = { id: number, title: string, description: string, kind: ReleaseKind, risk: Risk, justification: string, requester: string, rollbackPlan: string, communicationPlan: string, template: string | null, createdAt: string, updatedAt: string, updates: Array<ReleaseUpdate>, phases: Array<Phase>, conflicts: Array<Conflict>, };
+export type ReleaseDetail = { id: number, title: string, state: State, description: string, kind: ReleaseKind, risk: Risk, justification: string, requester: string, rollbackPlan: string, communicationPlan: string, template: string | null, createdAt: string, updatedAt: string, updates: Array<ReleaseUpdate>, phases: Array<Phase>, conflicts: Array<Conflict>, };

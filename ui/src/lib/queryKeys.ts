@@ -38,6 +38,15 @@ export const queryKeys = {
   windows: (collectionId: number | null) => ["releases", "windows", collectionId] as const,
   blackouts: ["releases", "blackouts"] as const,
   schedule: (from: string, to: string) => ["releases", "schedule", from, to] as const,
+  /** Approvals: the operator, people, policy and each release's status live under "releases"
+   *  too, so any planning change refreshes them. */
+  operator: ["operator"] as const,
+  people: ["releases", "people"] as const,
+  policy: ["releases", "policy"] as const,
+  releaseStatus: (id: number) => ["releases", "status", id] as const,
+  releaseTimeline: (id: number) => ["releases", "timeline", id] as const,
+  inbox: ["releases", "inbox"] as const,
+  audit: (search: string) => ["releases", "audit", search] as const,
   /** Parsing and printing are pure: their results never go stale. */
   queryParse: (text: string) => ["query-language", "parse", text] as const,
   queryPrint: (expr: unknown) => ["query-language", "print", expr] as const,

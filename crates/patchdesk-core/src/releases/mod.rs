@@ -14,6 +14,7 @@ pub mod windows;
 
 pub use model::*;
 
+use crate::approvals::state::State;
 use crate::collections::CollectionRef;
 use crate::db::begin_write;
 use crate::ports::Clock;
@@ -538,6 +539,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<ReleaseSummary>> {
         Option<i64>,
         Option<String>,
         i64,
+        String,
     );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.id, r.title, r.kind, r.risk, r.requester,
@@ -545,7 +547,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<ReleaseSummary>> {
                 (SELECT COUNT(*) FROM phases p WHERE p.release_id = r.id),
                 (SELECT MIN(available_at) FROM phases p WHERE p.release_id = r.id),
                 (SELECT MAX(deadline_at) FROM phases p WHERE p.release_id = r.id),
-                t.name, r.updated_at
+                t.name, r.updated_at, r.state
          FROM releases r LEFT JOIN plan_templates t ON t.id = r.template_id
          ORDER BY 8 DESC, r.id DESC",
     )
@@ -556,6 +558,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<ReleaseSummary>> {
         .map(|r| ReleaseSummary {
             id: r.0,
             title: r.1,
+            state: State::from_db(&r.11).unwrap_or(State::Draft),
             kind: ReleaseKind::from_db(&r.2),
             risk: Risk::from_db(&r.3),
             requester: r.4,
@@ -704,10 +707,12 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<ReleaseDetail> {
         Option<String>,
         i64,
         i64,
+        String,
     );
     let r: Row = sqlx::query_as(
         "SELECT r.title, r.description, r.kind, r.risk, r.justification, r.requester,
-                r.rollback_plan, r.communication_plan, t.name, r.created_at, r.updated_at
+                r.rollback_plan, r.communication_plan, t.name, r.created_at, r.updated_at,
+                r.state
          FROM releases r LEFT JOIN plan_templates t ON t.id = r.template_id WHERE r.id = ?",
     )
     .bind(id)
@@ -720,6 +725,7 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<ReleaseDetail> {
     Ok(ReleaseDetail {
         id,
         title: r.0,
+        state: State::from_db(&r.11).unwrap_or(State::Draft),
         description: r.1,
         kind: ReleaseKind::from_db(&r.2),
         risk: Risk::from_db(&r.3),

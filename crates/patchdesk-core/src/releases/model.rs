@@ -138,6 +138,7 @@ pub struct ReleaseSummary {
     #[ts(type = "number")]
     pub id: i64,
     pub title: String,
+    pub state: crate::approvals::state::State,
     pub kind: ReleaseKind,
     pub risk: Risk,
     pub requester: String,
@@ -206,6 +207,7 @@ pub struct ReleaseDetail {
     #[ts(type = "number")]
     pub id: i64,
     pub title: String,
+    pub state: crate::approvals::state::State,
     pub description: String,
     pub kind: ReleaseKind,
     pub risk: Risk,

@@ -19,8 +19,8 @@ export function PlannedArea({ area }: { area: Area }) {
           </Group>
           <Text size="sm">
             Available now: <Anchor href="#/inventory">Inventory</Anchor>, <Anchor href="#/updates">Updates</Anchor>,{" "}
-            <Anchor href="#/collections">Collections</Anchor>, <Anchor href="#/releases">Releases</Anchor> and{" "}
-            <Anchor href="#/calendar">Calendar</Anchor>.
+            <Anchor href="#/collections">Collections</Anchor>, <Anchor href="#/releases">Releases</Anchor>,{" "}
+            <Anchor href="#/calendar">Calendar</Anchor> and <Anchor href="#/approvals">Approvals</Anchor>.
           </Text>
         </Stack>
       </EmptyState>

@@ -8,6 +8,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { formatCount } from "../../lib/format";
 import { releaseConflicts, releaseList } from "../../lib/ipc";
 import { queryKeys } from "../../lib/queryKeys";
+import { StateBadge } from "../approvals/ApprovalPanel";
 import { FromTemplateDialog } from "./FromTemplateDialog";
 import { KIND_LABELS, RISK_COLORS, RISK_LABELS, releaseColor } from "./labels";
 import { newReleaseHref, releaseHref } from "./routes";
@@ -44,6 +45,7 @@ export function ReleaseList() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Release</Table.Th>
+              <Table.Th w={140}>State</Table.Th>
               <Table.Th w={170}>Type and risk</Table.Th>
               <Table.Th ta="right" w={90}>
                 Updates
@@ -72,6 +74,9 @@ export function ReleaseList() {
                       {r.requester ? `Requested by ${r.requester}` : "No requester"}
                       {r.template ? ` · from template ${r.template}` : ""}
                     </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <StateBadge state={r.state} />
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4}>

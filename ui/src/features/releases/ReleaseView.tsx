@@ -11,6 +11,7 @@ import { releaseDelete, releaseGet, releaseWindowFit, templateSave } from "../..
 import { notifyError, notifySuccess } from "../../lib/notify";
 import { invalidateReleases, queryKeys } from "../../lib/queryKeys";
 import { collectionHref } from "../collections/routes";
+import { ApprovalPanel } from "../approvals/ApprovalPanel";
 import { ConflictList } from "./ConflictList";
 import { ADVANCE_LABELS, KIND_LABELS, RISK_COLORS, RISK_LABELS } from "./labels";
 import { editReleaseHref, navigate, releasesHref } from "./routes";
@@ -170,7 +171,7 @@ export function ReleaseView({ id }: { id: number }) {
   if (release.isError) return <ErrorAlert error={release.error} onRetry={() => void release.refetch()} />;
   const r = release.data;
   return (
-    <div className="page-scroll" data-testid="release-view" data-title={r.title}>
+    <div className="page-scroll" data-testid="release-view" data-title={r.title} data-id={r.id}>
       <Stack gap="md" pb="lg">
         <Group justify="space-between" align="flex-start" wrap="nowrap">
           <Stack gap={4}>
@@ -219,6 +220,7 @@ export function ReleaseView({ id }: { id: number }) {
             </Button>
           </Group>
         </Group>
+        <ApprovalPanel releaseId={r.id} />
         <ConflictList conflicts={r.conflicts} />
         <Title order={3} fz="h5">
           Rollout plan

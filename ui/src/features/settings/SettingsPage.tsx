@@ -2,6 +2,7 @@ import { Alert, Card, Loader, SimpleGrid, Stack, Table, Text, Title } from "@man
 import { IconInfoCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { CopyField } from "../../components/CopyField";
+import { ApprovalSettings } from "./ApprovalSettings";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
 import { formatCount } from "../../lib/format";
@@ -14,9 +15,10 @@ export function SettingsPage() {
 
   return (
     <div className="page">
-      <PageHeader title="Settings" description="Where this installation keeps its data." />
+      <PageHeader title="Settings" description="Who approves what, the people who use PatchDesk, and where this installation keeps its data." />
       <div className="page-scroll">
         <Stack gap="md" maw={900}>
+          <ApprovalSettings />
           <Card withBorder padding="md">
             <Title order={3} fz="md" mb="sm">
               Application

@@ -2,7 +2,15 @@
 // functions; each rejects with a CommandError (a WireError).
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
+import type { Action } from "../../bindings/Action";
 import type { AppInfo } from "../../bindings/AppInfo";
+import type { AuditEntry } from "../../bindings/AuditEntry";
+import type { Decision } from "../../bindings/Decision";
+import type { Person } from "../../bindings/Person";
+import type { PersonInput } from "../../bindings/PersonInput";
+import type { Policy } from "../../bindings/Policy";
+import type { ReleaseStatus } from "../../bindings/ReleaseStatus";
+import type { Verification } from "../../bindings/Verification";
 import type { Blackout } from "../../bindings/Blackout";
 import type { BlackoutInput } from "../../bindings/BlackoutInput";
 import type { CalendarEvent } from "../../bindings/CalendarEvent";
@@ -181,6 +189,56 @@ export async function pickIcsTarget(defaultPath: string): Promise<string | null>
       defaultPath,
       filters: [{ name: "iCalendar", extensions: ["ics"] }],
     });
+    return picked ?? null;
+  } catch (reason) {
+    throw CommandError.from(reason, "plugin:dialog|save");
+  }
+}
+
+/** Who is using the app: every action is attributed to this person. */
+export const operatorGet = () => call<Person>("operator_get");
+
+/** Says who is using the app from now on. */
+export const operatorSet = (personId: number) => call<Person>("operator_set", { personId });
+
+export const peopleList = () => call<Person[]>("people_list");
+
+export const personCreate = (input: PersonInput) => call<Person>("person_create", { input });
+
+export const policyGet = () => call<Policy>("policy_get");
+
+export const policySet = (policy: Policy) => call<Policy>("policy_set", { policy });
+
+/** A release's state, approvals and the steps possible now. */
+export const releaseStatus = (id: number) => call<ReleaseStatus>("release_status", { id });
+
+/** A lifecycle step by the operator; rejects with kind "conflict" naming the allowed next states. */
+export const releaseTransition = (id: number, action: Action, comment: string) =>
+  call<ReleaseStatus>("release_transition", { id, action, comment });
+
+/** Approve, reject or request changes as the operator; the requester is always refused. */
+export const releaseDecide = (id: number, decision: Decision, comment: string) =>
+  call<ReleaseStatus>("release_decide", { id, decision, comment });
+
+export const releaseRevoke = (id: number, reason: string) => call<ReleaseStatus>("release_revoke", { id, reason });
+
+/** The audit rows of a release, oldest first. */
+export const releaseTimeline = (id: number) => call<AuditEntry[]>("release_timeline", { id });
+
+/** Submitted releases waiting for the operator's decision. */
+export const approvalsInbox = () => call<ReleaseSummary[]>("approvals_inbox");
+
+export const auditList = (search: string, limit: number) => call<AuditEntry[]>("audit_list", { search, limit });
+
+/** Checks the whole chain; `head` ("ID:HASH") also checks nothing was cut off after it. */
+export const auditVerify = (head: string | null) => call<Verification>("audit_verify", { head });
+
+export const auditExport = (path: string) => call<number>("audit_export", { path });
+
+/** Shows the system's save dialog for a CSV file; resolves to its path, or null when dismissed. */
+export async function pickCsvTarget(defaultPath: string): Promise<string | null> {
+  try {
+    const picked = await save({ title: "Export the audit trail", defaultPath, filters: [{ name: "CSV", extensions: ["csv"] }] });
     return picked ?? null;
   } catch (reason) {
     throw CommandError.from(reason, "plugin:dialog|save");
