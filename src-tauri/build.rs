@@ -55,6 +55,7 @@ const COMMANDS: &[&str] = &[
     "release_transition",
     "release_decide",
     "release_revoke",
+    "phase_approve",
     "release_timeline",
     "approvals_inbox",
     "audit_list",

@@ -65,6 +65,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::approvals::release_transition,
         commands::approvals::release_decide,
         commands::approvals::release_revoke,
+        commands::approvals::phase_approve,
         commands::approvals::release_timeline,
         commands::approvals::approvals_inbox,
         commands::approvals::audit_list,

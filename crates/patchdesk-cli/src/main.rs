@@ -357,13 +357,19 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
                 dry_run: a.dry_run,
                 all_or_nothing: a.all_or_nothing,
             };
+            // Imports are recorded under the person of this OS account.
+            let who = release::operator(&pool, None).await?;
+            let by = patchdesk_core::audit::By {
+                actor: &who.name,
+                clock: &clock,
+            };
             let bar = Bar::new(cli.json);
             let report = match ic {
                 ImportCommand::Computers(_) => {
-                    inventory::import_computers(&pool, &a.file, options, &bar).await?
+                    inventory::import_computers(&pool, &a.file, options, &bar, &by).await?
                 }
                 ImportCommand::Updates(_) => {
-                    catalog::import_updates(&pool, &a.file, options, &bar).await?
+                    catalog::import_updates(&pool, &a.file, options, &bar, &by).await?
                 }
             };
             bar.finish();

@@ -70,6 +70,15 @@ pub enum ReleaseCommand {
     RequestChanges(ActArgs),
     /// Withdraw your approval (with --comment); an in-progress release halts.
     Revoke(ActArgs),
+    /// Approve one phase (when the policy asks for per-phase approval).
+    ApprovePhase {
+        /// The phase's id (see `release show --json`).
+        phase: i64,
+        #[arg(long = "as", value_name = "PERSON")]
+        as_person: Option<String>,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
     /// Start the rollout of a scheduled (or approved emergency) release.
     Start(ActArgs),
     /// Halt a rollout (with --comment).
@@ -198,6 +207,15 @@ pub async fn release(pool: &SqlitePool, cmd: ReleaseCommand, json: bool) -> Resu
             act(pool, a, Step::Decide(Decision::RequestChanges), json).await?
         }
         ReleaseCommand::Revoke(a) => act(pool, a, Step::Revoke, json).await?,
+        ReleaseCommand::ApprovePhase {
+            phase,
+            as_person,
+            comment,
+        } => {
+            let who = operator(pool, as_person.as_deref()).await?;
+            let s = approvals::approve_phase(pool, &clock, who.id, phase, &comment).await?;
+            print_status(&s, json);
+        }
         ReleaseCommand::Start(a) => act(pool, a, Step::Do(Action::Start), json).await?,
         ReleaseCommand::Halt(a) => act(pool, a, Step::Do(Action::Halt), json).await?,
         ReleaseCommand::Resume(a) => act(pool, a, Step::Do(Action::Resume), json).await?,

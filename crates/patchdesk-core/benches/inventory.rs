@@ -49,6 +49,12 @@ fn fixture() -> Fixture {
     }
 }
 
+static BENCH_CLOCK: patchdesk_core::ports::SystemClock = patchdesk_core::ports::SystemClock;
+static BY: patchdesk_core::audit::By<'static> = patchdesk_core::audit::By {
+    actor: "benchmark",
+    clock: &BENCH_CLOCK,
+};
+
 fn import(c: &mut Criterion) {
     let f = fixture();
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -71,6 +77,7 @@ fn import(c: &mut Criterion) {
                             &f.csv,
                             ImportOptions::default(),
                             &NoProgress,
+                            &BY,
                         ))
                         .unwrap();
                     assert_eq!(r.accepted, COMPUTERS as u64);
@@ -118,6 +125,7 @@ fn page_query(c: &mut Criterion) {
         &f.csv,
         ImportOptions::default(),
         &NoProgress,
+        &BY,
     ))
     .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();

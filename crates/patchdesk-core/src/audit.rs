@@ -16,6 +16,13 @@ use std::io::Write;
 use std::path::Path;
 use ts_rs::TS;
 
+/// Who does something, and the clock that says when: what an audit row needs from a
+/// caller that has no actor of its own (imports).
+pub struct By<'a> {
+    pub actor: &'a str,
+    pub clock: &'a dyn crate::ports::Clock,
+}
+
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One row of the trail.
@@ -116,6 +123,32 @@ pub async fn record(
     .execute(&mut *conn)
     .await?;
     Ok(id)
+}
+
+/// Records an applied import (its file and counts) inside the import's transaction.
+pub async fn record_import(
+    conn: &mut SqliteConnection,
+    by: &By<'_>,
+    what: &str,
+    report: &crate::import::ImportReport,
+) -> Result<i64> {
+    record(
+        conn,
+        by.clock.now(),
+        by.actor,
+        &format!("import.{what}"),
+        "inventory",
+        None,
+        serde_json::json!({
+            "file": report.file,
+            "rowsRead": report.rows_read,
+            "accepted": report.accepted,
+            "inserted": report.inserted,
+            "updated": report.updated,
+            "rejected": report.rejected,
+        }),
+    )
+    .await
 }
 
 /// The outcome of checking the chain.

@@ -547,3 +547,91 @@ async fn the_export_defuses_formulas() {
     assert!(text.contains(",'=cmd|' /C calc'!A0,"), "{text}");
     assert!(!text.contains(",=cmd"));
 }
+
+#[tokio::test]
+async fn an_applied_import_is_on_the_trail_and_a_dry_run_is_not() {
+    let (d, pool, _) = setup().await;
+    let csv = write(
+        d.path(),
+        "two.csv",
+        b"name,site,time_zone,role,os_name,client_policy\nAUD-1,Seoul HQ,Asia/Seoul,workstation,Windows 11,notify_download\nAUD-2,Seoul HQ,Asia/Seoul,server,Windows Server 2022,notify_download\n",
+    );
+    let dry = patchdesk_core::import::ImportOptions {
+        dry_run: true,
+        all_or_nothing: false,
+    };
+    patchdesk_core::inventory::import_computers(&pool, &csv, dry, &NP, &BY)
+        .await
+        .unwrap();
+    assert!(audit::list(&pool, "import.", 10).await.unwrap().is_empty());
+    let r = patchdesk_core::inventory::import_computers(&pool, &csv, Default::default(), &NP, &BY)
+        .await
+        .unwrap();
+    assert_eq!(r.inserted, 2, "{r:?}");
+    let rows = audit::list(&pool, "import.computers", 10).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].actor, "test");
+    assert!(
+        rows[0].detail.contains("\"inserted\":2"),
+        "{}",
+        rows[0].detail
+    );
+    assert!(audit::verify(&pool, None).await.unwrap().ok);
+}
+
+#[tokio::test]
+async fn with_per_phase_approval_a_rollout_starts_only_once_its_first_phase_is_approved() {
+    let (_d, pool, [rae, avery, blair, _]) = setup().await;
+    let clock = FixedClock(now());
+    approvals::set_policy(
+        &pool,
+        &clock,
+        "admin",
+        &Policy {
+            per_phase: true,
+            ..Policy::default()
+        },
+    )
+    .await
+    .unwrap();
+    let id = draft(&pool, "2027-09").await;
+    approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, avery, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, blair, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    let e = approvals::transition(&pool, &clock, rae, id, Action::Start, "")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("first phase is not approved"), "{e}");
+    let phases = patchdesk_core::releases::get(&pool, id)
+        .await
+        .unwrap()
+        .phases;
+    let e = approvals::approve_phase(&pool, &clock, rae, phases[0].id, "")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("cannot approve its phases"), "{e}");
+    // Approving a later phase does not open the first.
+    approvals::approve_phase(&pool, &clock, avery, phases[1].id, "")
+        .await
+        .unwrap();
+    assert!(
+        approvals::transition(&pool, &clock, rae, id, Action::Start, "")
+            .await
+            .is_err()
+    );
+    let s = approvals::approve_phase(&pool, &clock, avery, phases[0].id, "pilot ok")
+        .await
+        .unwrap();
+    // Phase approvals do not count towards the release's quorum.
+    assert_eq!(s.approved_by.len(), 2);
+    let s = approvals::transition(&pool, &clock, rae, id, Action::Start, "")
+        .await
+        .unwrap();
+    assert_eq!(s.state, State::InProgress);
+}

@@ -19,7 +19,7 @@ async fn imports_updates_strictly() {
         KB5005,,Bad minutes,Updates,Low,X,2026-01-01,,no,no,2000\r\n\
         KB5006,,Self,Updates,Low,X,2026-01-01,KB5006,no,no,5\r\n\
         kb5002,,Duplicate,Updates,Low,X,2026-01-01,,no,no,5\r\n".as_bytes());
-    let r = import_updates(&pool, &f, ImportOptions::default(), &NP)
+    let r = import_updates(&pool, &f, ImportOptions::default(), &NP, &BY)
         .await
         .unwrap();
     assert_eq!((r.rows_read, r.accepted, r.rejected), (9, 3, 6));

@@ -105,8 +105,14 @@ async fn two_writers_do_not_fail_with_database_is_locked() {
         let pool = if i % 2 == 0 { p1.clone() } else { p2.clone() };
         let a = a.clone();
         tasks.push(tokio::spawn(async move {
-            patchdesk_core::inventory::import_computers(&pool, &a, ImportOptions::default(), &NP)
-                .await
+            patchdesk_core::inventory::import_computers(
+                &pool,
+                &a,
+                ImportOptions::default(),
+                &NP,
+                &BY,
+            )
+            .await
         }));
     }
     for t in tasks {

@@ -176,6 +176,7 @@ async fn csv_export_is_deterministic_and_round_trips() {
         &a.path().join("computers.csv"),
         ImportOptions::default(),
         &NP,
+        &BY,
     )
     .await
     .unwrap();
@@ -190,6 +191,7 @@ async fn csv_export_is_deterministic_and_round_trips() {
         &a.path().join("updates.csv"),
         ImportOptions::default(),
         &NP,
+        &BY,
     )
     .await
     .unwrap();

@@ -24,7 +24,7 @@ async fn import(
     path: &std::path::Path,
     options: ImportOptions,
 ) -> patchdesk_core::Result<patchdesk_core::import::ImportReport> {
-    import_computers(pool, path, options, &NP).await
+    import_computers(pool, path, options, &NP, &BY).await
 }
 
 #[tokio::test]
@@ -363,6 +363,7 @@ async fn cancelling_an_import_changes_nothing() {
         &csv.path().join("computers.csv"),
         ImportOptions::default(),
         &progress,
+        &BY,
     )
     .await
     .unwrap_err();

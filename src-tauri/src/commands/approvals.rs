@@ -81,6 +81,17 @@ pub async fn release_decide(
     Ok(approvals::decide(&state.pool, &*state.clock, actor, id, decision, &comment).await?)
 }
 
+/// Approves one phase as the operator (when the policy asks for per-phase approval).
+#[tauri::command]
+pub async fn phase_approve(
+    state: State<'_, AppState>,
+    phase_id: i64,
+    comment: String,
+) -> CmdResult<ReleaseStatus> {
+    let (actor, _) = state.actor();
+    Ok(approvals::approve_phase(&state.pool, &*state.clock, actor, phase_id, &comment).await?)
+}
+
 #[tauri::command]
 pub async fn release_revoke(
     state: State<'_, AppState>,

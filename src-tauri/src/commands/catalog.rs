@@ -1,5 +1,6 @@
 use crate::error::CmdResult;
 use crate::state::AppState;
+use patchdesk_core::audit::By;
 use patchdesk_core::catalog::{self, UpdatePage, UpdateQuery};
 use patchdesk_core::import::{ImportOptions, ImportReport};
 use patchdesk_core::ports::ProgressEvent;
@@ -21,5 +22,10 @@ pub async fn catalog_import(
 ) -> CmdResult<ImportReport> {
     patchdesk_core::import::check_webview_path(&path)?;
     let progress = state.progress(on_progress);
-    Ok(catalog::import_updates(&state.pool, &path, options, &progress).await?)
+    let (_, actor) = state.actor();
+    let by = By {
+        actor: &actor,
+        clock: &*state.clock,
+    };
+    Ok(catalog::import_updates(&state.pool, &path, options, &progress, &by).await?)
 }

@@ -1,5 +1,6 @@
 use crate::error::CmdResult;
 use crate::state::AppState;
+use patchdesk_core::audit::By;
 use patchdesk_core::import::{ImportOptions, ImportReport};
 use patchdesk_core::inventory::{
     self, ComputerDetail, ComputerPage, ComputerQuery, InventoryFacets,
@@ -36,5 +37,10 @@ pub async fn inventory_import(
 ) -> CmdResult<ImportReport> {
     patchdesk_core::import::check_webview_path(&path)?;
     let progress = state.progress(on_progress);
-    Ok(inventory::import_computers(&state.pool, &path, options, &progress).await?)
+    let (_, actor) = state.actor();
+    let by = By {
+        actor: &actor,
+        clock: &*state.clock,
+    };
+    Ok(inventory::import_computers(&state.pool, &path, options, &progress, &by).await?)
 }

@@ -316,6 +316,7 @@ pub async fn import_updates(
     path: &Path,
     options: ImportOptions,
     progress: &dyn Progress,
+    by: &crate::audit::By<'_>,
 ) -> Result<ImportReport> {
     let started = Instant::now();
     let (mut reader, size, header) = open_csv(path)?;
@@ -399,6 +400,7 @@ pub async fn import_updates(
     if progress.is_cancelled() {
         return Err(Error::Cancelled);
     }
+    crate::audit::record_import(&mut tx, by, "updates", &report).await?;
     tx.commit().await?;
     report.applied = true;
     Ok(report)

@@ -220,6 +220,7 @@ pub async fn import_computers(
     path: &Path,
     options: ImportOptions,
     progress: &dyn Progress,
+    by: &crate::audit::By<'_>,
 ) -> Result<ImportReport> {
     let started = Instant::now();
     let (mut reader, size, header) = open_csv(path)?;
@@ -380,6 +381,7 @@ pub async fn import_computers(
     if progress.is_cancelled() {
         return Err(Error::Cancelled);
     }
+    crate::audit::record_import(&mut tx, by, "computers", &report).await?;
     tx.commit().await?;
     report.applied = true;
     report.elapsed_ms = started.elapsed().as_millis() as u64;

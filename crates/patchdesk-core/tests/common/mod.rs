@@ -46,6 +46,17 @@ pub async fn fingerprint(pool: &SqlitePool) -> String {
 
 pub const NP: NoProgress = NoProgress;
 
+/// Imports in tests are recorded as done by "test" at the fixed time.
+pub static TEST_CLOCK: patchdesk_core::ports::FixedClock =
+    patchdesk_core::ports::FixedClock(match chrono::DateTime::from_timestamp(1_795_683_600, 0) {
+        Some(t) => t,
+        None => panic!("a valid time"),
+    });
+pub static BY: patchdesk_core::audit::By<'static> = patchdesk_core::audit::By {
+    actor: "test",
+    clock: &TEST_CLOCK,
+};
+
 /// Assert two fingerprints are equal, showing only the first line that differs.
 pub fn assert_same(a: &str, b: &str, what: &str) {
     for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {

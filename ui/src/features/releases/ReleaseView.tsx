@@ -12,6 +12,7 @@ import { notifyError, notifySuccess } from "../../lib/notify";
 import { invalidateReleases, queryKeys } from "../../lib/queryKeys";
 import { collectionHref } from "../collections/routes";
 import { ApprovalPanel } from "../approvals/ApprovalPanel";
+import { PhaseApproval } from "../approvals/PhaseApproval";
 import { ConflictList } from "./ConflictList";
 import { ADVANCE_LABELS, KIND_LABELS, RISK_COLORS, RISK_LABELS } from "./labels";
 import { editReleaseHref, navigate, releasesHref } from "./routes";
@@ -61,7 +62,7 @@ function FitTable({ fits }: { fits: readonly WindowFit[] }) {
   );
 }
 
-function PhaseCard({ phase: p, fits }: { phase: Phase; fits: readonly WindowFit[] | undefined }) {
+function PhaseCard({ releaseId, phase: p, fits }: { releaseId: number; phase: Phase; fits: readonly WindowFit[] | undefined }) {
   return (
     <Card withBorder padding="sm" data-testid="phase" data-name={p.name}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -93,6 +94,7 @@ function PhaseCard({ phase: p, fits }: { phase: Phase; fits: readonly WindowFit[
         </Text>
         {p.overnightDate && <Text size="xs">Leave computers on: night of {p.overnightDate}</Text>}
       </Group>
+      <PhaseApproval releaseId={releaseId} phaseId={p.id} />
       <div style={{ marginTop: 8 }}>{fits ? <FitTable fits={fits} /> : <Loader size="xs" />}</div>
     </Card>
   );
@@ -227,7 +229,7 @@ export function ReleaseView({ id }: { id: number }) {
         </Title>
         {fit.isError && <ErrorAlert error={fit.error} />}
         {r.phases.map((p) => (
-          <PhaseCard key={p.id} phase={p} fits={fit.data?.filter((f) => f.phaseId === p.id)} />
+          <PhaseCard key={p.id} releaseId={r.id} phase={p} fits={fit.data?.filter((f) => f.phaseId === p.id)} />
         ))}
         <Title order={3} fz="h5">
           Updates ({r.updates.length})

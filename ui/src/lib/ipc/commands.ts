@@ -220,6 +220,9 @@ export const releaseTransition = (id: number, action: Action, comment: string) =
 export const releaseDecide = (id: number, decision: Decision, comment: string) =>
   call<ReleaseStatus>("release_decide", { id, decision, comment });
 
+/** Approves one phase as the operator (per-phase approval). */
+export const phaseApprove = (phaseId: number, comment: string) => call<ReleaseStatus>("phase_approve", { phaseId, comment });
+
 export const releaseRevoke = (id: number, reason: string) => call<ReleaseStatus>("release_revoke", { id, reason });
 
 /** The audit rows of a release, oldest first. */
