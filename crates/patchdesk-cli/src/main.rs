@@ -542,7 +542,8 @@ async fn collection(
                 direct: rules.direct,
                 continuous: rules.continuous,
             };
-            let d = collections::create(pool, clock, &input).await?;
+            let who = release::operator(pool, None).await?;
+            let d = collections::create(pool, clock, &who.name, &input).await?;
             report_saved(&d, "Created", json);
         }
         CollectionCommand::Update {
@@ -581,7 +582,8 @@ async fn collection(
                 },
                 continuous: rules.continuous || c.continuous,
             };
-            let d = collections::update(pool, clock, id, &input).await?;
+            let who = release::operator(pool, None).await?;
+            let d = collections::update(pool, clock, &who.name, id, &input).await?;
             report_saved(&d, "Updated", json);
         }
         CollectionCommand::Eval {
@@ -641,7 +643,8 @@ async fn collection(
         }
         CollectionCommand::Delete { name } => {
             let id = collections::find(pool, &name).await?;
-            collections::delete(pool, id).await?;
+            let who = release::operator(pool, None).await?;
+            collections::delete(pool, clock, &who.name, id).await?;
             if json {
                 print_json(&serde_json::json!({ "deleted": name }));
             } else {

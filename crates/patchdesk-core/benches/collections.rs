@@ -131,6 +131,7 @@ fn fixture() -> Fixture {
         let one = collections::create(
             &pool,
             &clock,
+            "benchmark",
             &CollectionInput {
                 name: "Seoul workstations on an old OS".into(),
                 query: QUERY.into(),
@@ -164,7 +165,7 @@ fn fixture() -> Fixture {
                 }
             }
             input.includes.dedup();
-            if let Ok(d) = collections::create(&pool, &clock, &input).await {
+            if let Ok(d) = collections::create(&pool, &clock, "benchmark", &input).await {
                 ids.push(d.collection.id);
             }
         }

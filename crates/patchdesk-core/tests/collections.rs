@@ -402,6 +402,7 @@ async fn check_case(
         let saved = col::create(
             pool,
             &clock,
+            "test",
             &CollectionInput {
                 name: format!("C{i}"),
                 query: g.query.as_ref().map(print).unwrap_or_default(),
@@ -479,7 +480,11 @@ fn sql_evaluation_matches_the_reference_evaluator() {
 
 /// Creates a collection and returns its id.
 async fn new_id(pool: &SqlitePool, clock: &FixedClock, input: &CollectionInput) -> i64 {
-    col::create(pool, clock, input).await.unwrap().collection.id
+    col::create(pool, clock, "test", input)
+        .await
+        .unwrap()
+        .collection
+        .id
 }
 
 async fn demo_db() -> (tempfile::TempDir, SqlitePool) {
@@ -525,12 +530,15 @@ async fn built_ins_cover_all_roles_sites_and_policies() {
     let all = col::find(&pool, "all computers").await.unwrap();
     let ev = col::evaluate(&pool, &clock(), all).await.unwrap();
     assert_eq!(ev.last().unwrap().member_count, 2000);
-    let e = col::update(&pool, &clock(), all, &input("Everything", "all"))
+    let e = col::update(&pool, &clock(), "test", all, &input("Everything", "all"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
     assert_eq!(
-        col::delete(&pool, all).await.unwrap_err().kind(),
+        col::delete(&pool, &clock(), "test", all)
+            .await
+            .unwrap_err()
+            .kind(),
         ErrorKind::Conflict
     );
 }
@@ -562,6 +570,7 @@ async fn an_include_cycle_is_refused_with_the_cycle_named() {
     let e = col::update(
         &pool,
         &c,
+        "test",
         a,
         &CollectionInput {
             excludes: vec![cc],
@@ -579,6 +588,7 @@ async fn an_include_cycle_is_refused_with_the_cycle_named() {
     let e = col::update(
         &pool,
         &c,
+        "test",
         a,
         &CollectionInput {
             includes: vec![a],
@@ -604,15 +614,15 @@ async fn deleting_a_collection_in_use_is_refused_naming_the_user() {
         },
     )
     .await;
-    let e = col::delete(&pool, a).await.unwrap_err();
+    let e = col::delete(&pool, &clock(), "test", a).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
     assert!(e.to_string().contains("'Seoul servers'"), "{e}");
     assert_eq!(
         col::get(&pool, a).await.unwrap().used_by[0].name,
         "Seoul servers"
     );
-    col::delete(&pool, b).await.unwrap();
-    col::delete(&pool, a).await.unwrap();
+    col::delete(&pool, &clock(), "test", b).await.unwrap();
+    col::delete(&pool, &clock(), "test", a).await.unwrap();
     assert_eq!(
         col::get(&pool, a).await.unwrap_err().kind(),
         ErrorKind::NotFound
@@ -689,9 +699,14 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let (_d, pool) = demo_db().await;
     let c = clock();
     let before = col::list(&pool, &c).await.unwrap().len();
-    let e = col::create(&pool, &c, &input("X", "site = 'Seoul' and rol = server"))
-        .await
-        .unwrap_err();
+    let e = col::create(
+        &pool,
+        &c,
+        "test",
+        &input("X", "site = 'Seoul' and rol = server"),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Invalid);
     let wire = e.to_wire();
     let details = wire.details.unwrap();
@@ -710,14 +725,14 @@ async fn bad_input_is_refused_and_changes_nothing() {
         },
         input("Nothing", ""),
     ] {
-        let e = col::create(&pool, &c, &bad).await.unwrap_err();
+        let e = col::create(&pool, &c, "test", &bad).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Invalid, "{bad:?}: {e}");
     }
-    col::create(&pool, &c, &input("Twice", "all"))
+    col::create(&pool, &c, "test", &input("Twice", "all"))
         .await
         .unwrap();
     assert_eq!(
-        col::create(&pool, &c, &input("twice", "all"))
+        col::create(&pool, &c, "test", &input("twice", "all"))
             .await
             .unwrap_err()
             .kind(),
@@ -736,6 +751,7 @@ async fn deep_include_chains_are_warned_about() {
         let d = col::create(
             &pool,
             &c,
+            "test",
             &CollectionInput {
                 includes: vec![prev],
                 ..input(&format!("L{i}"), "")

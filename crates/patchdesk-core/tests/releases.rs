@@ -242,6 +242,7 @@ async fn conflicts_are_found_and_explained() {
     let empty = collections::create(
         &pool,
         &clock,
+        "test",
         &collections::CollectionInput {
             name: "Nobody".into(),
             query: "name = 'NO-SUCH-PC'".into(),
@@ -340,7 +341,9 @@ async fn conflicts_are_found_and_explained() {
         assert!(f.local.as_deref().unwrap().contains("21:00"), "{f:?}");
     }
     // A collection a phase targets cannot be deleted.
-    let e = collections::delete(&pool, empty).await.unwrap_err();
+    let e = collections::delete(&pool, &clock, "test", empty)
+        .await
+        .unwrap_err();
     assert!(
         e.to_string()
             .contains("phase 'Earlier' of release 'Second'"),

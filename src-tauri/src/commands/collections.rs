@@ -23,7 +23,7 @@ pub async fn collection_create(
     state: State<'_, AppState>,
     input: CollectionInput,
 ) -> CmdResult<CollectionDetail> {
-    Ok(collections::create(&state.pool, &*state.clock, &input).await?)
+    Ok(collections::create(&state.pool, &*state.clock, &state.actor().1, &input).await?)
 }
 
 #[tauri::command]
@@ -32,12 +32,12 @@ pub async fn collection_update(
     id: i64,
     input: CollectionInput,
 ) -> CmdResult<CollectionDetail> {
-    Ok(collections::update(&state.pool, &*state.clock, id, &input).await?)
+    Ok(collections::update(&state.pool, &*state.clock, &state.actor().1, id, &input).await?)
 }
 
 #[tauri::command]
 pub async fn collection_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    Ok(collections::delete(&state.pool, id).await?)
+    Ok(collections::delete(&state.pool, &*state.clock, &state.actor().1, id).await?)
 }
 
 #[tauri::command]

@@ -619,9 +619,10 @@ async fn resolve(
 pub async fn create(
     pool: &SqlitePool,
     clock: &dyn Clock,
+    actor: &str,
     input: &CollectionInput,
 ) -> Result<CollectionDetail> {
-    let id = save(pool, clock, None, input).await?;
+    let id = save(pool, clock, actor, None, input).await?;
     get(pool, id).await
 }
 
@@ -629,16 +630,41 @@ pub async fn create(
 pub async fn update(
     pool: &SqlitePool,
     clock: &dyn Clock,
+    actor: &str,
     id: i64,
     input: &CollectionInput,
 ) -> Result<CollectionDetail> {
-    save(pool, clock, Some(id), input).await?;
+    save(pool, clock, actor, Some(id), input).await?;
     get(pool, id).await
+}
+
+/// A collection's stored rules, for the audit trail.
+async fn rules_record(conn: &mut SqliteConnection, id: i64) -> Result<serde_json::Value> {
+    let (name, query, limit): (String, String, Option<i64>) =
+        sqlx::query_as("SELECT name, query, limit_id FROM collections WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let links: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT target_id, kind FROM collection_links WHERE collection_id = ? ORDER BY 2, 1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let direct: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM collection_direct WHERE collection_id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(serde_json::json!({
+        "name": name, "query": query, "limit": limit, "links": links, "direct": direct,
+    }))
 }
 
 async fn save(
     pool: &SqlitePool,
     clock: &dyn Clock,
+    actor: &str,
     id: Option<i64>,
     input: &CollectionInput,
 ) -> Result<i64> {
@@ -682,6 +708,10 @@ async fn save(
                 .collect::<Vec<_>>(),
         ));
     }
+    let before = match id {
+        Some(id) => Some(rules_record(&mut tx, id).await?),
+        None => None,
+    };
     let id = match id {
         Some(id) => {
             sqlx::query(
@@ -742,6 +772,21 @@ async fn save(
             .execute(&mut *tx)
             .await?;
     }
+    let after = rules_record(&mut tx, id).await?;
+    crate::audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        if before.is_some() {
+            "collection.edit"
+        } else {
+            "collection.create"
+        },
+        "collection",
+        Some(id),
+        serde_json::json!({ "before": before, "after": after }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -765,7 +810,7 @@ async fn user_collection(conn: &mut SqliteConnection, id: i64, what: &str) -> Re
 }
 
 /// Deletes a user collection; refused while another collection uses it.
-pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
+pub async fn delete(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     user_collection(&mut tx, id, "deleted").await?;
     let users = used_by(&mut tx, id).await?;
@@ -784,6 +829,17 @@ pub async fn delete(pool: &SqlitePool, id: i64) -> Result<()> {
             phases.join(", ")
         )));
     }
+    let before = rules_record(&mut tx, id).await?;
+    crate::audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        "collection.delete",
+        "collection",
+        Some(id),
+        serde_json::json!({ "before": before }),
+    )
+    .await?;
     sqlx::query("DELETE FROM collections WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)

@@ -57,6 +57,7 @@ pub async fn ensure_rings(pool: &SqlitePool, now: DateTime<Utc>) -> Result<()> {
         collections::create(
             pool,
             &FixedClock(now),
+            "Min-jun Park",
             &CollectionInput {
                 name: name.into(),
                 description: description.into(),
