@@ -149,7 +149,7 @@ export function ApprovalPanel({ releaseId }: { releaseId: number }) {
       </Group>
       {act.isError && !pending && <ErrorAlert error={act.error} title="Not done" />}
       {timeline.data && timeline.data.length > 0 && (
-        <Timeline bulletSize={12} lineWidth={2} mt="sm" data-testid="release-timeline">
+        <Timeline bulletSize={10} lineWidth={2} mt="sm" className="timeline-compact" data-testid="release-timeline">
           {timeline.data.map((e) => {
             let note = "";
             try {
@@ -159,10 +159,13 @@ export function ApprovalPanel({ releaseId }: { releaseId: number }) {
               note = "";
             }
             return (
-              <Timeline.Item key={e.id} title={<Text size="sm">{auditLabel(e.action)}</Text>}>
-                <Text size="xs" c="dimmed">
-                  {e.actor} · {formatLocal(new Date(e.at * 1000).toISOString())}
-                  {note ? ` · “${note}”` : ""}
+              <Timeline.Item key={e.id}>
+                <Text size="sm">
+                  {auditLabel(e.action)}{" "}
+                  <Text span size="xs" c="dimmed">
+                    · {e.actor} · {formatLocal(new Date(e.at * 1000).toISOString())}
+                    {note ? ` · “${note}”` : ""}
+                  </Text>
                 </Text>
               </Timeline.Item>
             );

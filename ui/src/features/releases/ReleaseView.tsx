@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Center, Group, Loader, Modal, SimpleGrid, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Card, Center, Group, Loader, Modal, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconArrowLeft, IconPencil, IconTemplate, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -13,6 +13,7 @@ import { invalidateReleases, queryKeys } from "../../lib/queryKeys";
 import { collectionHref } from "../collections/routes";
 import { ApprovalPanel } from "../approvals/ApprovalPanel";
 import { PhaseApproval } from "../approvals/PhaseApproval";
+import { EDITABLE, STATE_LABELS } from "../approvals/labels";
 import { ConflictList } from "./ConflictList";
 import { ADVANCE_LABELS, KIND_LABELS, RISK_COLORS, RISK_LABELS } from "./labels";
 import { editReleaseHref, navigate, releasesHref } from "./routes";
@@ -206,6 +207,7 @@ export function ReleaseView({ id }: { id: number }) {
             <Button variant="default" leftSection={<IconTemplate size={16} />} onClick={() => setSaving(true)}>
               Save as template…
             </Button>
+            {r.state === "draft" && (
             <Button
               variant="default"
               color="red"
@@ -217,9 +219,18 @@ export function ReleaseView({ id }: { id: number }) {
             >
               Delete
             </Button>
-            <Button component="a" href={editReleaseHref(r.id)} leftSection={<IconPencil size={16} />} data-testid="release-edit">
-              Edit
-            </Button>
+            )}
+            {EDITABLE.includes(r.state) ? (
+              <Button component="a" href={editReleaseHref(r.id)} leftSection={<IconPencil size={16} />} data-testid="release-edit">
+                Edit
+              </Button>
+            ) : (
+              <Tooltip label={`A ${STATE_LABELS[r.state].toLowerCase()} release cannot be edited`}>
+                <Button leftSection={<IconPencil size={16} />} disabled data-testid="release-edit">
+                  Edit
+                </Button>
+              </Tooltip>
+            )}
           </Group>
         </Group>
         <ApprovalPanel releaseId={r.id} />
