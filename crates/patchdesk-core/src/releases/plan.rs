@@ -100,7 +100,7 @@ async fn member_groups(
     conn: &mut SqliteConnection,
     collection_id: i64,
     window_collections: &[i64],
-) -> Result<Vec<(String, String, Vec<i64>, i64)>> {
+) -> Result<Groups> {
     // One bit per window collection, 60 to a column; members are grouped by site and bits.
     let chunks: Vec<&[i64]> = window_collections.chunks(60).collect();
     let masks: Vec<String> = chunks
@@ -155,10 +155,16 @@ async fn member_groups(
         .collect())
 }
 
-/// Everything the checks need, loaded once.
+/// A collection's members grouped by site and window collections (see `member_groups`).
+type Groups = Vec<(String, String, Vec<i64>, i64)>;
+
+/// Everything the checks need, loaded once per request.
 pub struct PlanContext {
     windows: BTreeMap<i64, Vec<MaintenanceWindow>>,
     blackouts: Vec<Blackout>,
+    /// Member groups by collection: phases of several releases often target the same
+    /// collection, and grouping a large one is the expensive part of the checks.
+    groups: std::sync::Mutex<HashMap<i64, Groups>>,
 }
 
 impl PlanContext {
@@ -170,6 +176,7 @@ impl PlanContext {
         Ok(PlanContext {
             windows,
             blackouts: list_blackouts(conn).await?,
+            groups: std::sync::Mutex::new(HashMap::new()),
         })
     }
 }
@@ -181,8 +188,22 @@ pub async fn fit_phase(
     phase: &Phase,
     need: Duration,
 ) -> Result<Vec<WindowFit>> {
-    let window_collections: Vec<i64> = ctx.windows.keys().copied().collect();
-    let groups = member_groups(conn, phase.collection.id, &window_collections).await?;
+    let known = ctx
+        .groups
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&phase.collection.id).cloned());
+    let groups = match known {
+        Some(g) => g,
+        None => {
+            let window_collections: Vec<i64> = ctx.windows.keys().copied().collect();
+            let g = member_groups(conn, phase.collection.id, &window_collections).await?;
+            if let Ok(mut m) = ctx.groups.lock() {
+                m.insert(phase.collection.id, g.clone());
+            }
+            g
+        }
+    };
     let mut out = Vec::with_capacity(groups.len());
     for (site, tz_name, wcs, computers) in groups {
         let tz: Tz = tz_name
