@@ -9,4 +9,8 @@ import type { State } from "./State";
 /**
  * A release with its updates, plan and the conflicts found in it.
  */
-export type ReleaseDetail = { id: number, title: string, state: State, description: string, kind: ReleaseKind, risk: Risk, justification: string, requester: string, rollbackPlan: string, communicationPlan: string, template: string | null, createdAt: string, updatedAt: string, updates: Array<ReleaseUpdate>, phases: Array<Phase>, conflicts: Array<Conflict>, };
+export type ReleaseDetail = { id: number, title: string, state: State, 
+/**
+ * The plan may be edited in this state (approvals given so far are then reset).
+ */
+editable: boolean, description: string, kind: ReleaseKind, risk: Risk, justification: string, requester: string, rollbackPlan: string, communicationPlan: string, template: string | null, createdAt: string, updatedAt: string, updates: Array<ReleaseUpdate>, phases: Array<Phase>, conflicts: Array<Conflict>, };

@@ -7,8 +7,9 @@ pub mod state;
 use crate::audit;
 use crate::db::begin_write;
 use crate::ports::Clock;
+use crate::releases::at;
 use crate::{Error, Result};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -364,10 +365,6 @@ fn required(p: &Policy, r: &ReleaseRow) -> u32 {
     }
 }
 
-fn at(secs: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
-}
-
 async fn decisions(
     conn: &mut SqliteConnection,
     release_id: i64,
@@ -467,6 +464,24 @@ pub async fn status(
 ) -> Result<ReleaseStatus> {
     let mut conn = pool.acquire().await?;
     status_in(&mut conn, clock, release_id).await
+}
+
+/// Separation of duties: `who` is an approver and did not request the release. `what` is
+/// what they are refused ("approve its phases").
+fn may_decide(who: &Person, r: &ReleaseRow, what: &str) -> Result<()> {
+    if r.requester_id == Some(who.id) {
+        return Err(Error::Conflict(format!(
+            "{} requested '{}' and cannot {what}",
+            who.name, r.title
+        )));
+    }
+    if !who.roles.contains(&Role::Approver) {
+        return Err(Error::Conflict(format!(
+            "{} does not have the approver role",
+            who.name
+        )));
+    }
+    Ok(())
 }
 
 /// Moves the release along one step of the machine, with its audit row.
@@ -635,18 +650,11 @@ pub async fn decide(
             r.state.label()
         )));
     }
-    if r.requester_id == Some(actor_id) {
-        return Err(Error::Conflict(format!(
-            "{} requested '{}' and cannot decide on it: a requester never approves their own change",
-            who.name, r.title
-        )));
-    }
-    if !who.roles.contains(&Role::Approver) {
-        return Err(Error::Conflict(format!(
-            "{} does not have the approver role",
-            who.name
-        )));
-    }
+    may_decide(
+        &who,
+        &r,
+        "decide on it: a requester never approves their own change",
+    )?;
     let p = policy(&mut tx).await?;
     let before = decisions(&mut tx, release_id, &p, now).await?;
     if decision == Decision::Approve && before.iter().any(|a| a.counts && a.person_id == actor_id) {
@@ -816,18 +824,7 @@ pub async fn approve_phase(
         .await?
         .ok_or_else(|| Error::NotFound(format!("there is no phase with id {phase_id}")))?;
     let r = release_row(&mut tx, release_id).await?;
-    if r.requester_id == Some(actor_id) {
-        return Err(Error::Conflict(format!(
-            "{} requested '{}' and cannot approve its phases",
-            who.name, r.title
-        )));
-    }
-    if !who.roles.contains(&Role::Approver) {
-        return Err(Error::Conflict(format!(
-            "{} does not have the approver role",
-            who.name
-        )));
-    }
+    may_decide(&who, &r, "approve its phases")?;
     if !matches!(
         r.state,
         State::Scheduled | State::InProgress | State::Halted | State::Approved

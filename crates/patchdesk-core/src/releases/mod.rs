@@ -23,7 +23,7 @@ use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// At most this many updates in one release.
 pub const MAX_UPDATES: usize = 1_000;
@@ -652,6 +652,17 @@ pub(crate) async fn phases_of(conn: &mut SqliteConnection, release_id: i64) -> R
     Ok(rows.into_iter().map(to_phase).collect())
 }
 
+/// Every release's title by id (for conflicts and calendar entries).
+pub(crate) async fn titles(conn: &mut SqliteConnection) -> Result<HashMap<i64, String>> {
+    Ok(
+        sqlx::query_as::<_, (i64, String)>("SELECT id, title FROM releases")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect(),
+    )
+}
+
 /// Every phase with its release id, in release and plan order.
 pub(crate) async fn all_phases(conn: &mut SqliteConnection) -> Result<Vec<(i64, Phase)>> {
     let rows: Vec<PhaseRow> =
@@ -722,10 +733,12 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<ReleaseDetail> {
     let updates = updates_of(&mut conn, id).await?;
     let phases = phases_of(&mut conn, id).await?;
     let conflicts = plan::conflicts(&mut conn, Some(id)).await?;
+    let state = State::from_db(&r.11).unwrap_or(State::Draft);
     Ok(ReleaseDetail {
         id,
         title: r.0,
-        state: State::from_db(&r.11).unwrap_or(State::Draft),
+        state,
+        editable: state.editable(),
         description: r.1,
         kind: ReleaseKind::from_db(&r.2),
         risk: Risk::from_db(&r.3),
@@ -758,4 +771,37 @@ pub async fn phases_targeting(
         .into_iter()
         .map(|(p, r)| format!("phase '{p}' of release '{r}'"))
         .collect())
+}
+
+/// Deletes row `id` of `table` with its audit row (`entity.delete`); `what` names it in
+/// the refusal when there is no such row.
+pub(crate) async fn delete_recorded(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    table: &str,
+    entity: &str,
+    what: &str,
+    id: i64,
+) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let done = sqlx::query(&format!("DELETE FROM {table} WHERE id = ?"))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound(format!("there is no {what} with id {id}")));
+    }
+    audit::record(
+        &mut tx,
+        clock.now(),
+        actor,
+        &format!("{entity}.delete"),
+        entity,
+        Some(id),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

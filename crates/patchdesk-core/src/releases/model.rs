@@ -208,6 +208,8 @@ pub struct ReleaseDetail {
     pub id: i64,
     pub title: String,
     pub state: crate::approvals::state::State,
+    /// The plan may be edited in this state (approvals given so far are then reset).
+    pub editable: bool,
     pub description: String,
     pub kind: ReleaseKind,
     pub risk: Risk,

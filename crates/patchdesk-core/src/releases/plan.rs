@@ -258,12 +258,7 @@ fn local(t: DateTime<Utc>) -> String {
 /// The conflicts of one release's plan (`Some(id)`) or of every release.
 pub async fn conflicts(conn: &mut SqliteConnection, release: Option<i64>) -> Result<Vec<Conflict>> {
     let ctx = PlanContext::load(conn).await?;
-    let titles: HashMap<i64, String> =
-        sqlx::query_as::<_, (i64, String)>("SELECT id, title FROM releases")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+    let titles = super::titles(conn).await?;
     let phases = all_phases(conn).await?;
     let mine = |rid: i64| release.is_none_or(|r| r == rid);
     let mut out = Vec::new();

@@ -33,12 +33,7 @@ pub async fn events(
         )));
     }
     let mut conn = pool.acquire().await?;
-    let titles: HashMap<i64, String> =
-        sqlx::query_as::<_, (i64, String)>("SELECT id, title FROM releases")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+    let titles = super::titles(&mut conn).await?;
     let troubled: BTreeSet<i64> = conflicts(&mut conn, None)
         .await?
         .into_iter()
@@ -148,12 +143,7 @@ pub async fn events(
 /// stays the same across exports and a SEQUENCE raised whenever the phase moves.
 pub async fn ics(pool: &SqlitePool, now: DateTime<Utc>) -> Result<String> {
     let mut conn = pool.acquire().await?;
-    let titles: HashMap<i64, String> =
-        sqlx::query_as::<_, (i64, String)>("SELECT id, title FROM releases")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+    let titles = super::titles(&mut conn).await?;
     let events: Vec<ics::Event> = all_phases(&mut conn)
         .await?
         .into_iter()

@@ -136,28 +136,16 @@ pub async fn find(pool: &SqlitePool, name: &str) -> Result<PlanTemplate> {
 }
 
 pub async fn delete(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) -> Result<()> {
-    let mut tx = begin_write(pool).await?;
-    let done = sqlx::query("DELETE FROM plan_templates WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(Error::NotFound(format!(
-            "there is no template with id {id}"
-        )));
-    }
-    crate::audit::record(
-        &mut tx,
-        clock.now(),
+    super::delete_recorded(
+        pool,
+        clock,
         actor,
-        "template.delete",
+        "plan_templates",
         "template",
-        Some(id),
-        serde_json::json!({}),
+        "template",
+        id,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Saves a release's plan as a template, relative to the Patch Tuesday of the month its

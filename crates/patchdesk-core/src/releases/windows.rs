@@ -113,28 +113,16 @@ pub async fn delete_window(
     actor: &str,
     id: i64,
 ) -> Result<()> {
-    let mut tx = begin_write(pool).await?;
-    let done = sqlx::query("DELETE FROM maintenance_windows WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(Error::NotFound(format!(
-            "there is no maintenance window with id {id}"
-        )));
-    }
-    audit::record(
-        &mut tx,
-        clock.now(),
+    super::delete_recorded(
+        pool,
+        clock,
         actor,
-        "window.delete",
+        "maintenance_windows",
         "window",
-        Some(id),
-        json!({}),
+        "maintenance window",
+        id,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Windows, all or those of one collection.
@@ -241,28 +229,7 @@ pub async fn delete_blackout(
     actor: &str,
     id: i64,
 ) -> Result<()> {
-    let mut tx = begin_write(pool).await?;
-    let done = sqlx::query("DELETE FROM blackouts WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(Error::NotFound(format!(
-            "there is no blackout with id {id}"
-        )));
-    }
-    audit::record(
-        &mut tx,
-        clock.now(),
-        actor,
-        "blackout.delete",
-        "blackout",
-        Some(id),
-        json!({}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    super::delete_recorded(pool, clock, actor, "blackouts", "blackout", "blackout", id).await
 }
 
 pub(crate) async fn list_blackouts(conn: &mut SqliteConnection) -> Result<Vec<Blackout>> {

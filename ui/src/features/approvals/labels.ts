@@ -33,9 +33,6 @@ export const STATE_COLORS: Record<State, string> = {
   closed: "dark",
 };
 
-/** States in which the plan may be edited (approvals given so far are then reset). */
-export const EDITABLE: State[] = ["draft", "submitted", "changesRequested", "approved", "scheduled"];
-
 /** Steps taken with a button; decisions and revocation have their own. */
 export const STEP_LABELS: Partial<Record<Action, string>> = {
   submit: "Submit for approval",

@@ -13,7 +13,7 @@ import { invalidateReleases, queryKeys } from "../../lib/queryKeys";
 import { collectionHref } from "../collections/routes";
 import { ApprovalPanel } from "../approvals/ApprovalPanel";
 import { PhaseApproval } from "../approvals/PhaseApproval";
-import { EDITABLE, STATE_LABELS } from "../approvals/labels";
+import { STATE_LABELS } from "../approvals/labels";
 import { ConflictList } from "./ConflictList";
 import { ADVANCE_LABELS, KIND_LABELS, RISK_COLORS, RISK_LABELS } from "./labels";
 import { editReleaseHref, navigate, releasesHref } from "./routes";
@@ -220,7 +220,7 @@ export function ReleaseView({ id }: { id: number }) {
               Delete
             </Button>
             )}
-            {EDITABLE.includes(r.state) ? (
+            {r.editable ? (
               <Button component="a" href={editReleaseHref(r.id)} leftSection={<IconPencil size={16} />} data-testid="release-edit">
                 Edit
               </Button>
