@@ -18,10 +18,12 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 
 # Build: WebKitGTK, GTK and friends for Tauri; mold links faster. Run: Xvfb for headless
 # use. Test: WebKitWebDriver (webkit2gtk-driver), sqlite3 for the benchmark baseline,
-# python3-icalendar to read exported .ics files with an independent parser.
+# python3-icalendar to read exported .ics files with an independent parser, and
+# python3-aiosmtpd + openssl for the scripted STARTTLS SMTP server of the mail tests.
 PACKAGES=(build-essential pkg-config curl file mold
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev
-  xvfb xauth webkit2gtk-driver sqlite3 python3-icalendar imagemagick fonts-dejavu-core)
+  xvfb xauth webkit2gtk-driver sqlite3 python3-icalendar python3-aiosmtpd openssl libdbus-1-dev
+  imagemagick fonts-dejavu-core)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -35,6 +37,11 @@ fi
 # The UI's packages, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   npm --prefix ui ci --no-audit --no-fund
+fi
+
+# maildev: the real SMTP server the mail tests and benchmarks start on 127.0.0.1.
+if [ ! -d tests/smtp/node_modules ] || [ tests/smtp/package-lock.json -nt tests/smtp/node_modules/.package-lock.json ]; then
+  npm --prefix tests/smtp ci --no-audit --no-fund
 fi
 
 # tauri-driver: the WebDriver server for the end-to-end tests.

@@ -46,6 +46,7 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         backup_if_pending(&pool, path).await?;
     }
     MIGRATOR.run(&pool).await?;
+    crate::mail::template::ensure_defaults(&pool, chrono::Utc::now()).await?;
     Ok(pool)
 }
 

@@ -46,6 +46,96 @@ pub fn calendar(name: &str, events: &[Event], now: DateTime<Utc>) -> String {
     out
 }
 
+/// Whether an invitation asks for a place in the calendar or takes it back (RFC 5546).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Request,
+    Cancel,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Request => "REQUEST",
+            Method::Cancel => "CANCEL",
+        }
+    }
+}
+
+/// A one-way calendar reminder sent by e-mail: one event, one attendee who is not asked
+/// to reply, free time, and an alarm at the event's start.
+#[derive(Debug, Clone)]
+pub struct Invite {
+    pub method: Method,
+    pub uid: String,
+    pub sequence: i64,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub summary: String,
+    pub description: String,
+    pub organizer: (String, String),
+    pub attendee: (String, String),
+}
+
+/// The iCalendar text of an invitation (or its call-off), stamped `now`.
+pub fn invite(i: &Invite, now: DateTime<Utc>) -> String {
+    let mut out = String::with_capacity(1024);
+    line(&mut out, "BEGIN:VCALENDAR");
+    line(&mut out, "VERSION:2.0");
+    line(&mut out, "PRODID:-//PatchDesk//Notification//EN");
+    line(&mut out, "CALSCALE:GREGORIAN");
+    line(&mut out, &format!("METHOD:{}", i.method.as_str()));
+    line(&mut out, "BEGIN:VEVENT");
+    line(&mut out, &format!("UID:{}", text(&i.uid)));
+    line(&mut out, &format!("DTSTAMP:{}", stamp(now)));
+    line(&mut out, &format!("SEQUENCE:{}", i.sequence));
+    line(&mut out, &format!("DTSTART:{}", stamp(i.start)));
+    line(&mut out, &format!("DTEND:{}", stamp(i.end)));
+    line(&mut out, &format!("SUMMARY:{}", text(&i.summary)));
+    if !i.description.is_empty() {
+        line(&mut out, &format!("DESCRIPTION:{}", text(&i.description)));
+    }
+    line(
+        &mut out,
+        &format!(
+            "ORGANIZER;CN={}:mailto:{}",
+            param(&i.organizer.0),
+            i.organizer.1
+        ),
+    );
+    line(
+        &mut out,
+        &format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{}",
+            param(&i.attendee.0),
+            i.attendee.1
+        ),
+    );
+    line(&mut out, "TRANSP:TRANSPARENT");
+    match i.method {
+        Method::Request => {
+            line(&mut out, "STATUS:CONFIRMED");
+            // Outlook reads the first alarm only; -PT0M fires at the start itself.
+            line(&mut out, "BEGIN:VALARM");
+            line(&mut out, "ACTION:DISPLAY");
+            line(&mut out, &format!("DESCRIPTION:{}", text(&i.summary)));
+            line(&mut out, "TRIGGER:-PT0M");
+            line(&mut out, "END:VALARM");
+        }
+        Method::Cancel => line(&mut out, "STATUS:CANCELLED"),
+    }
+    line(&mut out, "END:VEVENT");
+    line(&mut out, "END:VCALENDAR");
+    out
+}
+
+/// A parameter value (section 3.2): quoted, with the characters a quoted value cannot
+/// hold removed.
+fn param(v: &str) -> String {
+    let clean: String = v.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+    format!("\"{clean}\"")
+}
+
 /// UTC date-time form: 20261208T220000Z.
 pub fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()

@@ -14,6 +14,7 @@ pub mod error;
 pub mod ics;
 pub mod import;
 pub mod inventory;
+pub mod mail;
 pub mod paths;
 pub mod ports;
 pub mod releases;

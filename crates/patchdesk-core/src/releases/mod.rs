@@ -494,10 +494,16 @@ pub async fn move_phase(
     approvals::on_edit(&mut tx, clock.now(), actor, release_id).await?;
     let done = sqlx::query(
         "UPDATE phases SET available_at = available_at + ?1, deadline_at = deadline_at + ?1,
+         overnight_date = date(overnight_date, ?3 || ' days'),
          sequence = sequence + 1 WHERE id = ?2",
     )
     .bind(by_seconds)
     .bind(phase_id)
+    // The overnight night moves with the phase, by whole days (nearest).
+    .bind(format!(
+        "{:+}",
+        (by_seconds as f64 / 86_400.0).round() as i64
+    ))
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {

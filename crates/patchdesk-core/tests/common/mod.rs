@@ -68,3 +68,4 @@ pub fn assert_same(a: &str, b: &str, what: &str) {
         "{what}: different number of lines"
     );
 }
+pub mod smtp;

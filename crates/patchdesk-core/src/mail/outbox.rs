@@ -1,0 +1,502 @@
+//! The sender: claims due rows of the outbox, sends them, and records each result.
+//!
+//! - One sender per database at a time (a lock row with a heartbeat); a holder that died
+//!   is recognised by a stale heartbeat, or on the same host by its process id.
+//! - Rows a dead sender had claimed may have reached the server ("after data"): they are
+//!   retried once, with the same Message-ID, and flagged as possible duplicates.
+//! - 4xx: back-off doubling from the configured wait, up to the configured tries. 5xx:
+//!   failed with the server's text, never retried. No connection: the rows go back
+//!   untouched and the sender waits (1 s doubling to 60 s), so a server that is down
+//!   costs neither messages nor a busy loop.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::SqlitePool;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use ts_rs::TS;
+
+use super::campaign::{self, Context, OutRow, OUT_SELECT};
+use super::settings;
+use super::transport::{Mailer, Outcome};
+use crate::db::begin_write;
+use crate::ports::{CancelToken, Clock};
+use crate::{Error, Result};
+
+/// Where the outbox stands, streamed while sending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OutboxStatus {
+    #[ts(type = "number")]
+    pub queued: i64,
+    #[ts(type = "number")]
+    pub sending: i64,
+    #[ts(type = "number")]
+    pub sent: i64,
+    #[ts(type = "number")]
+    pub failed: i64,
+    #[ts(type = "number")]
+    pub cancelled: i64,
+    #[ts(type = "number")]
+    pub possible_duplicates: i64,
+    /// The earliest time a queued message is due (a retry's or a send time).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Messages per second in this run so far.
+    pub rate: f64,
+    /// The last reason the server could not be reached, while it cannot.
+    pub waiting_for_server: Option<String>,
+}
+
+/// When a run of the sender ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// When nothing is left to send or retry (every campaign being sent).
+    Idle,
+    /// When this campaign has nothing left to send or retry.
+    Campaign(i64),
+    /// Only when cancelled (the app's background sender).
+    Cancelled,
+}
+
+const STALE_SECS: i64 = 30;
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
+fn this_host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn process_runs(pid: i64) -> bool {
+    if cfg!(target_os = "linux") {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+struct Lock {
+    token: String,
+}
+
+/// Takes the sender lock, and requeues what a dead sender left claimed.
+async fn acquire(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Lock> {
+    let token = format!(
+        "{}-{}",
+        std::process::id(),
+        now.timestamp_nanos_opt().unwrap_or(0)
+    );
+    let host = this_host();
+    let me = i64::from(std::process::id());
+    let mut tx = begin_write(pool).await?;
+    let holder: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT pid, host, heartbeat FROM mail_sender WHERE id = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((pid, h, beat)) = holder {
+        let fresh = beat > now.timestamp() - STALE_SECS;
+        let dead_here = h == host && (pid == me || !process_runs(pid));
+        if fresh && !dead_here {
+            return Err(Error::Conflict(format!(
+                "another PatchDesk (process {pid} on {h}) is sending mail; it sends this too"
+            )));
+        }
+    }
+    sqlx::query("INSERT OR REPLACE INTO mail_sender (id, token, pid, host, heartbeat) VALUES (1, ?, ?, ?, ?)")
+        .bind(&token)
+        .bind(me)
+        .bind(&host)
+        .bind(now.timestamp())
+        .execute(&mut *tx)
+        .await?;
+    // Claimed by a sender that is gone: sent or not, nobody knows.
+    sqlx::query(
+        "UPDATE campaign_messages SET state = 'failed',
+           last_error = 'the sender stopped while sending it, twice; it may have been delivered'
+         WHERE state = 'sending' AND possible_duplicate = 1",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE campaign_messages SET state = 'queued', possible_duplicate = 1, next_attempt_at = ?,
+           last_error = 'the sender stopped while sending it; sent again once with the same Message-ID'
+         WHERE state = 'sending'",
+    )
+    .bind(now.timestamp())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Lock { token })
+}
+
+async fn heartbeat(pool: &SqlitePool, lock: &Lock, now: DateTime<Utc>) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let n = sqlx::query("UPDATE mail_sender SET heartbeat = ? WHERE id = 1 AND token = ?")
+        .bind(now.timestamp())
+        .bind(&lock.token)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    if n == 0 {
+        return Err(Error::Conflict(
+            "another PatchDesk took over sending mail".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn release(pool: &SqlitePool, lock: &Lock) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("DELETE FROM mail_sender WHERE id = 1 AND token = ?")
+        .bind(&lock.token)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Rows that may be sent: queued, due, in a campaign being sent (call-offs always).
+const DUE: &str = "m.state = 'queued'
+    AND (m.purpose = 'cancel' OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id AND c.state = 'sending'))";
+
+async fn claim(pool: &SqlitePool, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutRow>> {
+    let mut tx = begin_write(pool).await?;
+    let rows: Vec<OutRow> = sqlx::query_as(&format!(
+        "UPDATE campaign_messages SET state = 'sending'
+         WHERE id IN (SELECT m.id FROM campaign_messages m WHERE {DUE} AND m.next_attempt_at <= ?
+                      ORDER BY m.next_attempt_at, m.id LIMIT ?)
+         RETURNING {OUT_SELECT}"
+    ))
+    .bind(now.timestamp())
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Scheduled campaigns whose time has come start; campaigns with nothing left complete.
+async fn housekeeping(pool: &SqlitePool, now: DateTime<Utc>) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "UPDATE campaigns SET state = 'sending' WHERE state = 'scheduled' AND send_at <= ?",
+    )
+    .bind(now.timestamp())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE campaigns SET state = 'completed', completed_at = ?
+         WHERE state = 'sending' AND NOT EXISTS (
+           SELECT 1 FROM campaign_messages m WHERE m.campaign_id = campaigns.id
+             AND m.state IN ('queued', 'sending'))",
+    )
+    .bind(now.timestamp())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The outbox's counts: all campaigns, or one.
+pub async fn status(pool: &SqlitePool, campaign: Option<i64>) -> Result<OutboxStatus> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT state, COUNT(*), SUM(possible_duplicate) FROM campaign_messages
+         WHERE ?1 IS NULL OR campaign_id = ?1 GROUP BY state",
+    )
+    .bind(campaign)
+    .fetch_all(pool)
+    .await?;
+    let mut s = OutboxStatus::default();
+    for (state, n, dup) in rows {
+        s.possible_duplicates += dup;
+        match state.as_str() {
+            "queued" => s.queued = n,
+            "sending" => s.sending = n,
+            "sent" => s.sent = n,
+            "failed" => s.failed = n,
+            _ => s.cancelled = n,
+        }
+    }
+    let next: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT MIN(m.next_attempt_at) FROM campaign_messages m WHERE {DUE} AND (?1 IS NULL OR m.campaign_id = ?1)"
+    ))
+    .bind(campaign)
+    .fetch_one(pool)
+    .await?;
+    s.next_attempt_at = next.and_then(|t| DateTime::from_timestamp(t, 0));
+    Ok(s)
+}
+
+/// Whether anything is left that this run should wait for.
+async fn pending(pool: &SqlitePool, until: Until) -> Result<bool> {
+    let n: i64 = match until {
+        Until::Cancelled => return Ok(true),
+        Until::Idle => {
+            sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM campaign_messages m WHERE {DUE}"
+            ))
+            .fetch_one(pool)
+            .await?
+        }
+        Until::Campaign(id) => {
+            sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM campaign_messages m WHERE {DUE} AND m.campaign_id = ?"
+            ))
+            .bind(id)
+            .fetch_one(pool)
+            .await?
+        }
+    };
+    Ok(n > 0)
+}
+
+/// The earliest moment something becomes due (a retry, or a scheduled campaign).
+async fn next_due(pool: &SqlitePool) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT MIN(t) FROM (
+           SELECT MIN(m.next_attempt_at) AS t FROM campaign_messages m WHERE {DUE}
+           UNION ALL SELECT MIN(send_at) FROM campaigns WHERE state = 'scheduled')"
+    ))
+    .fetch_one(pool)
+    .await?)
+}
+
+struct Done {
+    row: OutRow,
+    outcome: Outcome,
+}
+
+async fn record(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+    done: &[Done],
+    max_attempts: i64,
+    retry_base: i64,
+    server_wait: i64,
+) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let t = now.timestamp();
+    for d in done {
+        let attempts = d.row.attempts + 1;
+        let q = match &d.outcome {
+            Outcome::Sent => sqlx::query(
+                "UPDATE campaign_messages SET state = 'sent', sent_at = ?, attempts = ?,
+                   last_error = CASE WHEN possible_duplicate = 1 THEN last_error END WHERE id = ?",
+            )
+            .bind(t)
+            .bind(attempts)
+            .bind(d.row.id),
+            Outcome::Permanent(text) => sqlx::query(
+                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+            )
+            .bind(attempts)
+            .bind(text.clone())
+            .bind(d.row.id),
+            Outcome::Temporary(text) if attempts >= max_attempts => sqlx::query(
+                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+            )
+            .bind(attempts)
+            .bind(format!("gave up after {attempts} tries: {text}"))
+            .bind(d.row.id),
+            Outcome::Temporary(text) => {
+                let wait = retry_base.saturating_mul(1 << (attempts - 1).min(16)).min(86_400);
+                sqlx::query(
+                    "UPDATE campaign_messages SET state = 'queued', attempts = ?, next_attempt_at = ?,
+                       last_error = ? WHERE id = ?",
+                )
+                .bind(attempts)
+                .bind(t + wait)
+                .bind(text.clone())
+                .bind(d.row.id)
+            }
+            Outcome::Unknown(text) if d.row.possible_duplicate => sqlx::query(
+                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+            )
+            .bind(attempts)
+            .bind(format!(
+                "not known whether it was delivered, after one retry: {text}"
+            ))
+            .bind(d.row.id),
+            Outcome::Unknown(text) => sqlx::query(
+                "UPDATE campaign_messages SET state = 'queued', attempts = ?, possible_duplicate = 1,
+                   next_attempt_at = ?, last_error = ? WHERE id = ?",
+            )
+            .bind(attempts)
+            .bind(t + retry_base.min(60))
+            .bind(format!(
+                "the connection broke after the message may have been sent ({text}); sent again once with the same Message-ID"
+            ))
+            .bind(d.row.id),
+            // Nothing reached the server: the try does not count.
+            Outcome::Unreachable(text) => sqlx::query(
+                "UPDATE campaign_messages SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?",
+            )
+            .bind(t + server_wait)
+            .bind(text.clone())
+            .bind(d.row.id),
+        };
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sends due mail until `until` says stop, calling `progress` after every batch.
+pub async fn run(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    mailer: Arc<Mailer>,
+    until: Until,
+    cancel: &CancelToken,
+    progress: &(dyn Fn(&OutboxStatus) + Send + Sync),
+) -> Result<OutboxStatus> {
+    let lock = acquire(pool, clock.now()).await?;
+    let result = run_locked(pool, clock, mailer, until, cancel, progress, &lock).await;
+    let released = release(pool, &lock).await;
+    let status = result?;
+    released?;
+    Ok(status)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_locked(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    mailer: Arc<Mailer>,
+    until: Until,
+    cancel: &CancelToken,
+    progress: &(dyn Fn(&OutboxStatus) + Send + Sync),
+    lock: &Lock,
+) -> Result<OutboxStatus> {
+    let settings = settings::get(pool).await?;
+    let parallel = match &*mailer {
+        Mailer::Smtp { .. } => settings.smtp.as_ref().map_or(4, |s| s.pool_size as usize),
+        Mailer::Folder(_) => 4,
+    };
+    let spacing = settings
+        .rate_per_second
+        .map(|r| Duration::from_secs_f64(1.0 / f64::from(r.max(1))));
+    let semaphore = Arc::new(Semaphore::new(parallel));
+    let mut contexts: HashMap<i64, Arc<Context>> = HashMap::new();
+    let mut server_wait: i64 = 0;
+    let mut waiting_for_server: Option<String> = None;
+    let started = Instant::now();
+    let mut sent_in_run: u64 = 0;
+    let mut last_beat = Instant::now();
+    let mut next_slot = tokio::time::Instant::now();
+    loop {
+        if cancel.is_cancelled() {
+            break;
+        }
+        if last_beat.elapsed() >= HEARTBEAT {
+            heartbeat(pool, lock, clock.now()).await?;
+            last_beat = Instant::now();
+        }
+        housekeeping(pool, clock.now()).await?;
+        let rows = claim(pool, clock.now(), (parallel * 16) as i64).await?;
+        if rows.is_empty() {
+            if !pending(pool, until).await? {
+                break;
+            }
+            let now = clock.now().timestamp();
+            let wait = next_due(pool).await?.map_or(5, |t| (t - now).clamp(0, 5)) as u64;
+            sleep_or_cancel(Duration::from_millis(wait.max(1) * 1000), cancel).await;
+            continue;
+        }
+        let now = clock.now();
+        let mut jobs: JoinSet<Done> = JoinSet::new();
+        let mut done: Vec<Done> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let ctx = match contexts.get(&row.campaign_id) {
+                Some(c) => c.clone(),
+                None => {
+                    let mut conn = pool.acquire().await?;
+                    let c = Arc::new(campaign::load_context(&mut conn, row.campaign_id).await?);
+                    contexts.insert(row.campaign_id, c.clone());
+                    c
+                }
+            };
+            let message = match campaign::build(&ctx, &row, now) {
+                Ok((m, _, _)) => m,
+                Err(e) => {
+                    done.push(Done {
+                        row,
+                        outcome: Outcome::Permanent(format!("could not build the message: {e}")),
+                    });
+                    continue;
+                }
+            };
+            if let Some(gap) = spacing {
+                tokio::time::sleep_until(next_slot).await;
+                next_slot = next_slot.max(tokio::time::Instant::now()) + gap;
+            }
+            let permit = semaphore
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            let mailer = mailer.clone();
+            jobs.spawn(async move {
+                let outcome = mailer.send(&message).await;
+                drop(permit);
+                Done { row, outcome }
+            });
+        }
+        while let Some(j) = jobs.join_next().await {
+            done.push(j.map_err(|e| Error::Internal(format!("sending task: {e}")))?);
+        }
+        let unreachable = done.iter().find_map(|d| match &d.outcome {
+            Outcome::Unreachable(t) => Some(t.clone()),
+            _ => None,
+        });
+        server_wait = match &unreachable {
+            Some(_) => (server_wait * 2).clamp(1, 60),
+            None => 0,
+        };
+        waiting_for_server = unreachable;
+        sent_in_run += done.iter().filter(|d| d.outcome == Outcome::Sent).count() as u64;
+        record(
+            pool,
+            clock.now(),
+            &done,
+            i64::from(settings.max_attempts),
+            i64::from(settings.retry_base_secs),
+            server_wait,
+        )
+        .await?;
+        let mut s = status(pool, scope(until)).await?;
+        s.rate = sent_in_run as f64 / started.elapsed().as_secs_f64().max(0.001);
+        s.waiting_for_server = waiting_for_server.clone();
+        progress(&s);
+    }
+    housekeeping(pool, clock.now()).await?;
+    let mut s = status(pool, scope(until)).await?;
+    s.rate = sent_in_run as f64 / started.elapsed().as_secs_f64().max(0.001);
+    s.waiting_for_server = waiting_for_server;
+    progress(&s);
+    Ok(s)
+}
+
+fn scope(until: Until) -> Option<i64> {
+    match until {
+        Until::Campaign(id) => Some(id),
+        _ => None,
+    }
+}
+
+async fn sleep_or_cancel(d: Duration, cancel: &CancelToken) {
+    let end = Instant::now() + d;
+    while Instant::now() < end && !cancel.is_cancelled() {
+        tokio::time::sleep(Duration::from_millis(100).min(end - Instant::now())).await;
+    }
+}
