@@ -2,9 +2,11 @@
 //!
 //! Exit codes: 0 success; 1 an error (message on stderr, or `{"error": …}` on stdout with
 //! `--json`); 2 a usage error; 3 an import that rejected rows (the accepted ones were
-//! imported, or none with --all-or-nothing); 4 `audit verify` found the trail broken. A
-//! --dry-run only reports, and exits 0.
+//! imported, or none with --all-or-nothing); 4 `audit verify` found the trail broken; 5
+//! sending finished with failed messages (`campaign show` lists them). A --dry-run only
+//! reports, and exits 0.
 
+mod campaign;
 mod release;
 
 use clap::{Args, Parser, Subcommand};
@@ -67,6 +69,15 @@ enum Command {
     /// The audit trail: verify its chain, print its head, export it.
     #[command(subcommand)]
     Audit(release::AuditCommand),
+    /// End-user notification campaigns: create, preview, send, cancel.
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
+    /// The mail outbox: status, or send everything that is due.
+    #[command(subcommand)]
+    Outbox(campaign::OutboxCommand),
+    /// Mail settings: sender, SMTP server, password, connection check.
+    #[command(subcommand)]
+    Mail(campaign::MailCommand),
     /// Where the data lives and what it holds.
     Info,
 }
@@ -469,6 +480,9 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
         Command::Release(cmd) => release::release(&pool, cmd, cli.json).await?,
         Command::Schedule(cmd) => release::schedule(&pool, cmd, cli.json).await?,
         Command::Audit(cmd) => return release::audit(&pool, cmd, cli.json).await,
+        Command::Campaign(cmd) => return campaign::campaign(&pool, &pool_dir, cmd, cli.json).await,
+        Command::Outbox(cmd) => return campaign::outbox_cmd(&pool, &pool_dir, cmd, cli.json).await,
+        Command::Mail(cmd) => return campaign::mail(&pool, &pool_dir, cmd, cli.json).await,
         Command::Info => {
             let s = patchdesk_core::summary(&pool).await?;
             if cli.json {

@@ -483,3 +483,173 @@ fn kill_9_during_approvals_leaves_each_approval_with_its_audit_row() {
     assert!(landed > 0, "no kill landed while an approval was running");
     assert!(written > 0, "no approval finished before its kill");
 }
+
+// The SMTP harness the core's mail tests use (maildev on free ports).
+#[allow(dead_code)]
+#[path = "../../patchdesk-core/tests/common/smtp.rs"]
+mod smtp;
+
+#[test]
+fn campaigns_through_the_cli_and_kill_9_mid_campaign_sends_nobody_two_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = smtp::MailDev::start();
+    let run = |args: &[&str]| {
+        let o = patchdesk(dir.path(), args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        o
+    };
+    run(&["demo"]);
+    let port = md.smtp_port.to_string();
+    // Paced to about 300 a second, so the kills land mid-campaign.
+    run(&[
+        "mail",
+        "set",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        &port,
+        "--security",
+        "plain",
+        "--rate",
+        "300",
+        "--sender-email",
+        "it-servicedesk@contoso.example",
+    ]);
+    let o = run(&[
+        "campaign",
+        "create",
+        "--release",
+        "1",
+        "--phase",
+        "3",
+        "--template",
+        "overnight",
+    ]);
+    let id = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert_eq!(id, "1", "prints the new campaign's id");
+
+    // Bad input is refused with the reason and creates nothing.
+    let o = patchdesk(
+        dir.path(),
+        &[
+            "campaign",
+            "create",
+            "--release",
+            "1",
+            "--phase",
+            "9",
+            "--template",
+            "overnight",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("has no phase 9"));
+    let o = patchdesk(
+        dir.path(),
+        &[
+            "campaign",
+            "create",
+            "--release",
+            "1",
+            "--phase",
+            "3",
+            "--template",
+            "newsletter",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no template or kind"));
+
+    let status = json(&run(&["outbox", "status", "--json"]));
+    let total = status["queued"].as_i64().unwrap();
+    assert!(total > 1000, "{status}");
+    let recipient: String = {
+        let p = json(&run(&["campaign", "list", "--json"]));
+        assert_eq!(p.as_array().unwrap().len(), 1);
+        let o = run(&["--json", "campaign", "show", &id]);
+        assert_eq!(json(&o)["campaign"]["summary"]["state"], "scheduled");
+        let db = dir.path().join("patchdesk.sqlite");
+        let rt = tokio_rt();
+        rt.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+                .await
+                .unwrap();
+            sqlx::query_scalar(
+                "SELECT email FROM campaign_messages WHERE json_extract(data, '$.site') = 'Seoul HQ' LIMIT 1",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        })
+    };
+    let o = run(&["campaign", "preview", &id, "--recipient", &recipient]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("X-Message-Flag: Leave your computer on tonight"),
+        "{text}"
+    );
+    assert!(text.contains("16:30 (KST)"), "Seoul's own 16:30: {text}");
+
+    // Two kills at different points, then a run to the end.
+    for delay in [1500, 2500] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+            .env("PATCHDESK_DATA_DIR", dir.path())
+            .args(["campaign", "send", &id])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        child.kill().unwrap(); // SIGKILL, this process only
+        child.wait().unwrap();
+    }
+    let status = json(&run(&["outbox", "status", "--json"]));
+    assert!(
+        status["sent"].as_i64().unwrap() > 0 && status["sent"].as_i64().unwrap() < total,
+        "the kills landed mid-campaign: {status}"
+    );
+    let started = Instant::now();
+    let o = run(&["--json", "campaign", "send", &id]);
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let done = json(&o);
+    assert_eq!(done["sent"].as_i64().unwrap(), total, "{done}");
+    assert_eq!(done["failed"], 0);
+
+    // Everybody got the message; anyone who got it twice got the same Message-ID, and
+    // only from a row flagged as a possible duplicate (the after-data window).
+    let mut by_recipient: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for e in md.emails() {
+        let to = e["to"][0]["address"].as_str().unwrap().to_string();
+        let mid = e["headers"]["message-id"].as_str().unwrap().to_string();
+        by_recipient.entry(to).or_default().push(mid);
+    }
+    assert_eq!(by_recipient.len() as i64, total, "every recipient got it");
+    let twice: Vec<_> = by_recipient.iter().filter(|(_, m)| m.len() > 1).collect();
+    let flagged = done["possibleDuplicates"].as_i64().unwrap();
+    assert!(
+        twice.len() as i64 <= flagged,
+        "{} got two messages, {flagged} rows flagged",
+        twice.len()
+    );
+    eprintln!(
+        "kill -9 twice: {total} recipients, {flagged} rows retried as possible duplicates, {} delivered twice",
+        twice.len()
+    );
+    for (to, mids) in &twice {
+        assert_eq!(mids.len(), 2, "{to}: at most one repeat");
+        assert_eq!(
+            mids[0], mids[1],
+            "{to}: a repeat carries the same Message-ID"
+        );
+    }
+}
+
+fn tokio_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}

@@ -9,14 +9,13 @@
 //!   untouched and the sender waits (1 s doubling to 60 s), so a server that is down
 //!   costs neither messages nor a busy loop.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::SqlitePool;
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use ts_rs::TS;
 
@@ -65,6 +64,7 @@ pub enum Until {
 
 const STALE_SECS: i64 = 30;
 const HEARTBEAT: Duration = Duration::from_secs(5);
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 fn this_host() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -386,37 +386,43 @@ async fn run_locked(
     let spacing = settings
         .rate_per_second
         .map(|r| Duration::from_secs_f64(1.0 / f64::from(r.max(1))));
-    let semaphore = Arc::new(Semaphore::new(parallel));
     let mut contexts: HashMap<i64, Arc<Context>> = HashMap::new();
+    // Rows are claimed a few at a time and each result is recorded as soon as it is in,
+    // so few rows are ever "sending": that is the after-data window a crash can hit.
+    let mut queue: VecDeque<OutRow> = VecDeque::new();
+    let mut jobs: JoinSet<Done> = JoinSet::new();
     let mut server_wait: i64 = 0;
+    let mut unreachable_round = false;
     let mut waiting_for_server: Option<String> = None;
     let started = Instant::now();
     let mut sent_in_run: u64 = 0;
     let mut last_beat = Instant::now();
+    let mut last_progress = Instant::now();
     let mut next_slot = tokio::time::Instant::now();
-    loop {
-        if cancel.is_cancelled() {
-            break;
+    let report = |sent: u64, waiting: &Option<String>| {
+        let rate = sent as f64 / started.elapsed().as_secs_f64().max(0.001);
+        let waiting = waiting.clone();
+        async move {
+            let mut s = status(pool, scope(until)).await?;
+            s.rate = rate;
+            s.waiting_for_server = waiting;
+            Ok::<_, Error>(s)
         }
+    };
+    housekeeping(pool, clock.now()).await?;
+    loop {
         if last_beat.elapsed() >= HEARTBEAT {
             heartbeat(pool, lock, clock.now()).await?;
+            housekeeping(pool, clock.now()).await?;
             last_beat = Instant::now();
         }
-        housekeeping(pool, clock.now()).await?;
-        let rows = claim(pool, clock.now(), (parallel * 16) as i64).await?;
-        if rows.is_empty() {
-            if !pending(pool, until).await? {
-                break;
+        let mut done: Vec<Done> = Vec::new();
+        // Keep `parallel` messages in flight (none new while the server is unreachable).
+        while jobs.len() < parallel && !cancel.is_cancelled() && !unreachable_round {
+            if queue.is_empty() {
+                queue.extend(claim(pool, clock.now(), (parallel * 2) as i64).await?);
             }
-            let now = clock.now().timestamp();
-            let wait = next_due(pool).await?.map_or(5, |t| (t - now).clamp(0, 5)) as u64;
-            sleep_or_cancel(Duration::from_millis(wait.max(1) * 1000), cancel).await;
-            continue;
-        }
-        let now = clock.now();
-        let mut jobs: JoinSet<Done> = JoinSet::new();
-        let mut done: Vec<Done> = Vec::with_capacity(rows.len());
-        for row in rows {
+            let Some(row) = queue.pop_front() else { break };
             let ctx = match contexts.get(&row.campaign_id) {
                 Some(c) => c.clone(),
                 None => {
@@ -426,7 +432,7 @@ async fn run_locked(
                     c
                 }
             };
-            let message = match campaign::build(&ctx, &row, now) {
+            let message = match campaign::build(&ctx, &row, clock.now()) {
                 Ok((m, _, _)) => m,
                 Err(e) => {
                     done.push(Done {
@@ -440,30 +446,50 @@ async fn run_locked(
                 tokio::time::sleep_until(next_slot).await;
                 next_slot = next_slot.max(tokio::time::Instant::now()) + gap;
             }
-            let permit = semaphore
-                .clone()
-                .acquire_owned()
-                .await
-                .map_err(|e| Error::Internal(e.to_string()))?;
             let mailer = mailer.clone();
             jobs.spawn(async move {
                 let outcome = mailer.send(&message).await;
-                drop(permit);
                 Done { row, outcome }
             });
         }
-        while let Some(j) = jobs.join_next().await {
+        if jobs.is_empty() && done.is_empty() {
+            if cancel.is_cancelled() || !pending(pool, until).await? {
+                break;
+            }
+            let now = clock.now().timestamp();
+            let wait = next_due(pool).await?.map_or(5, |t| (t - now).clamp(1, 5)) as u64;
+            sleep_or_cancel(Duration::from_secs(wait), cancel).await;
+            housekeeping(pool, clock.now()).await?;
+            continue;
+        }
+        if let Some(j) = jobs.join_next().await {
+            done.push(j.map_err(|e| Error::Internal(format!("sending task: {e}")))?);
+        }
+        while let Some(j) = jobs.try_join_next() {
             done.push(j.map_err(|e| Error::Internal(format!("sending task: {e}")))?);
         }
         let unreachable = done.iter().find_map(|d| match &d.outcome {
             Outcome::Unreachable(t) => Some(t.clone()),
             _ => None,
         });
-        server_wait = match &unreachable {
-            Some(_) => (server_wait * 2).clamp(1, 60),
-            None => 0,
-        };
-        waiting_for_server = unreachable;
+        if let Some(reason) = &unreachable {
+            // The server is gone: what is claimed but not started goes back untouched,
+            // and nothing new starts until a wait has passed (1 s, doubling to 60 s).
+            if !unreachable_round {
+                server_wait = (server_wait * 2).clamp(1, 60);
+                unreachable_round = true;
+            }
+            for row in queue.drain(..) {
+                done.push(Done {
+                    row,
+                    outcome: Outcome::Unreachable(reason.clone()),
+                });
+            }
+            waiting_for_server = unreachable.clone();
+        } else if done.iter().any(|d| d.outcome == Outcome::Sent) {
+            server_wait = 0;
+            waiting_for_server = None;
+        }
         sent_in_run += done.iter().filter(|d| d.outcome == Outcome::Sent).count() as u64;
         record(
             pool,
@@ -474,15 +500,28 @@ async fn run_locked(
             server_wait,
         )
         .await?;
-        let mut s = status(pool, scope(until)).await?;
-        s.rate = sent_in_run as f64 / started.elapsed().as_secs_f64().max(0.001);
-        s.waiting_for_server = waiting_for_server.clone();
-        progress(&s);
+        if last_progress.elapsed() >= PROGRESS_EVERY || unreachable_round {
+            progress(&report(sent_in_run, &waiting_for_server).await?);
+            last_progress = Instant::now();
+        }
+        if unreachable_round && jobs.is_empty() {
+            sleep_or_cancel(Duration::from_secs(server_wait as u64), cancel).await;
+            unreachable_round = false;
+        }
+    }
+    // Cancelled: claimed rows that never started go back to the queue as they were.
+    if !queue.is_empty() {
+        let back: Vec<Done> = queue
+            .drain(..)
+            .map(|row| Done {
+                row,
+                outcome: Outcome::Unreachable("sending was stopped".into()),
+            })
+            .collect();
+        record(pool, clock.now(), &back, 1, 1, 0).await?;
     }
     housekeeping(pool, clock.now()).await?;
-    let mut s = status(pool, scope(until)).await?;
-    s.rate = sent_in_run as f64 / started.elapsed().as_secs_f64().max(0.001);
-    s.waiting_for_server = waiting_for_server;
+    let s = report(sent_in_run, &waiting_for_server).await?;
     progress(&s);
     Ok(s)
 }

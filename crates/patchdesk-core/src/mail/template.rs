@@ -255,6 +255,28 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Template> {
         .ok_or_else(|| Error::NotFound(format!("no template with id {id}")))
 }
 
+/// The kind a user means by a name: a kind ("overnight"), its label, or a template's name.
+pub async fn resolve_kind(pool: &SqlitePool, name: &str) -> Result<Kind> {
+    let n = name.trim();
+    if let Some(k) = Kind::ALL
+        .into_iter()
+        .find(|k| k.as_str().eq_ignore_ascii_case(n) || k.label().eq_ignore_ascii_case(n))
+    {
+        return Ok(k);
+    }
+    let kind: Option<String> =
+        sqlx::query_scalar("SELECT kind FROM mail_templates WHERE name = ? COLLATE NOCASE")
+            .bind(n)
+            .fetch_optional(pool)
+            .await?;
+    kind.as_deref().and_then(Kind::parse).ok_or_else(|| {
+        Error::NotFound(format!(
+            "no template or kind \"{n}\"; kinds: {}",
+            Kind::ALL.map(|k| k.as_str()).join(", ")
+        ))
+    })
+}
+
 /// The templates a campaign of `kind` uses, keyed by policy (`""` = any policy).
 pub async fn sources_for(
     conn: &mut SqliteConnection,
@@ -442,12 +464,51 @@ pub fn render(source: &TemplateSource, ctx: &Value) -> Result<Rendered> {
     })
 }
 
-/// The plain-text part: Markdown is readable as it is; drop the escapes and bold marks.
+/// The plain-text part: Markdown reads well as it is, except for bold marks and table
+/// syntax; tables become aligned columns.
 fn tidy_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut blank = 0;
+    let mut lines: Vec<String> = Vec::new();
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let flush = |table: &mut Vec<Vec<String>>, lines: &mut Vec<String>| {
+        let cols = table.iter().map(Vec::len).max().unwrap_or(0);
+        let widths: Vec<usize> = (0..cols)
+            .map(|i| {
+                table
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|c| c.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in table.drain(..) {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c:<w$}", w = widths[i]))
+                .collect();
+            lines.push(cells.join("   ").trim_end().to_string());
+        }
+    };
     for line in s.lines() {
         let line = line.trim_end().replace("**", "");
+        if line.starts_with('|') {
+            let inner = line.trim_matches('|');
+            if inner.chars().all(|c| matches!(c, '-' | ':' | '|' | ' ')) {
+                continue;
+            }
+            table.push(inner.split('|').map(|c| c.trim().to_string()).collect());
+            continue;
+        }
+        if !table.is_empty() {
+            flush(&mut table, &mut lines);
+        }
+        lines.push(line);
+    }
+    flush(&mut table, &mut lines);
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in lines {
         if line.is_empty() {
             blank += 1;
             if blank > 1 {
