@@ -71,6 +71,29 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::approvals::audit_list,
         commands::approvals::audit_verify,
         commands::approvals::audit_export,
+        commands::mail::mail_template_list,
+        commands::mail::mail_template_save,
+        commands::mail::mail_template_reset,
+        commands::mail::mail_template_preview,
+        commands::mail::campaign_list,
+        commands::mail::campaign_get,
+        commands::mail::campaign_defaults,
+        commands::mail::campaign_create,
+        commands::mail::campaign_deliveries,
+        commands::mail::campaign_recipients,
+        commands::mail::campaign_preview,
+        commands::mail::campaign_start,
+        commands::mail::campaign_pause,
+        commands::mail::campaign_cancel,
+        commands::mail::campaign_retry,
+        commands::mail::campaign_resend,
+        commands::mail::campaign_test,
+        commands::mail::outbox_status,
+        commands::mail::outbox_watch,
+        commands::mail::mail_settings_get,
+        commands::mail::mail_settings_set,
+        commands::mail::mail_check,
+        commands::mail::mail_send_test,
     ])
 }
 
@@ -93,6 +116,7 @@ pub fn run() {
             match tauri::async_runtime::block_on(AppState::open(data_dir.clone())) {
                 Ok(state) => {
                     tracing::info!(db = %state.db_path.display(), "database open");
+                    state.start_mail_sender();
                     app.manage(state);
                 }
                 Err(e) => {

@@ -1,6 +1,7 @@
 //! What every command can reach: the database pool, where the data lives, the clock.
 
 use patchdesk_core::approvals::{self, Person};
+use patchdesk_core::mail::outbox::{self, OutboxStatus, ServiceHandle};
 use patchdesk_core::ports::{CancelToken, Clock, Progress, ProgressEvent, SystemClock};
 use patchdesk_core::SqlitePool;
 use std::path::PathBuf;
@@ -18,6 +19,10 @@ pub struct AppState {
     pub cancel: Mutex<CancelToken>,
     /// Who is using the app: every action is attributed to this person.
     pub operator: Mutex<Person>,
+    /// The background mail sender (started by `start_mail_sender`).
+    pub mail: Arc<ServiceHandle>,
+    /// Where the sender's progress goes: the page that asked last.
+    pub mail_watcher: Arc<Mutex<Option<Channel<OutboxStatus>>>>,
 }
 
 impl AppState {
@@ -36,7 +41,28 @@ impl AppState {
             clock,
             cancel: Mutex::new(CancelToken::default()),
             operator: Mutex::new(operator),
+            mail: Arc::new(ServiceHandle::default()),
+            mail_watcher: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// Sends due mail in the background for as long as the app runs; scheduled
+    /// campaigns go out at their time, and sending resumes after a restart.
+    pub fn start_mail_sender(&self) {
+        let watcher = self.mail_watcher.clone();
+        let notify = Arc::new(move |s: &OutboxStatus| {
+            let mut w = watcher.lock().unwrap_or_else(|e| e.into_inner());
+            if w.as_ref().is_some_and(|c| c.send(s.clone()).is_err()) {
+                *w = None;
+            }
+        });
+        tauri::async_runtime::spawn(outbox::serve(
+            self.pool.clone(),
+            self.clock.clone(),
+            self.data_dir.clone(),
+            self.mail.clone(),
+            notify,
+        ));
     }
 
     /// The operator's id and name, for attributing an action.

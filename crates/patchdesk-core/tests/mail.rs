@@ -4,153 +4,17 @@
 
 mod common;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use common::mail_fixture::*;
 use common::smtp::{self, MailDev, Scripted};
-use common::*;
-use patchdesk_core::collections::{self, Scope};
-use patchdesk_core::import::ImportOptions;
-use patchdesk_core::inventory;
-use patchdesk_core::mail::campaign::{self, CampaignState, FlagSpec, NewCampaign, ReminderSpec};
+use patchdesk_core::mail::campaign::{self, CampaignState};
 use patchdesk_core::mail::outbox::{self, OutboxStatus, Until};
-use patchdesk_core::mail::template::Kind;
 use patchdesk_core::mail::{settings, MailSettings, Mailer, Secrets, SmtpSecurity, SmtpSettings};
-use patchdesk_core::ports::{CancelToken, FixedClock, SystemClock};
-use patchdesk_core::releases::{self, AdvanceMode, PhaseInput, ReleaseInput, ReleaseKind, Risk};
+use patchdesk_core::ports::{CancelToken, SystemClock};
+use patchdesk_core::releases;
 use patchdesk_core::{ErrorKind, SqlitePool};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-
-const CLOCK: FixedClock = FixedClock(match chrono::DateTime::from_timestamp(1_795_683_600, 0) {
-    Some(t) => t,
-    None => panic!("a valid time"),
-});
-
-/// One computer per line: (owner name, owner e-mail, site, policy).
-struct Owner<'a>(&'a str, String, &'a str, &'a str);
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    pool: SqlitePool,
-    release: i64,
-    phase_id: i64,
-}
-
-const SITES: [(&str, &str); 2] = [("Seoul", "Asia/Seoul"), ("New York", "America/New_York")];
-
-async fn fixture(owners: &[Owner<'_>]) -> Fixture {
-    let (dir, pool) = fresh_db().await;
-    let mut csv = String::from(
-        "Computer Name,Site,Time Zone,Role,OS,OS Version,Owner,Owner E-mail,Last Seen,Update Client Policy\n",
-    );
-    for (i, o) in owners.iter().enumerate() {
-        let tz = SITES.iter().find(|s| s.0 == o.2).unwrap().1;
-        csv.push_str(&format!(
-            "PC-{i:05},{},{tz},workstation,Windows 11,10.0.22631,\"{}\",{},2026-11-19T08:00:00Z,{}\n",
-            o.2,
-            o.0.replace('"', "\"\""),
-            o.1,
-            o.3
-        ));
-    }
-    let file = write(dir.path(), "computers.csv", csv.as_bytes());
-    let report = inventory::import_computers(&pool, &file, ImportOptions::default(), &NP, &BY)
-        .await
-        .unwrap();
-    assert_eq!(report.rejected, 0, "{:?}", report.rejections);
-    collections::evaluate_all(&pool, &CLOCK, Scope::All, &NP)
-        .await
-        .unwrap();
-    let all = collections::find(&pool, "All computers").await.unwrap();
-    let available = Utc.with_ymd_and_hms(2026, 12, 9, 0, 0, 0).unwrap();
-    let release = releases::create(
-        &pool,
-        &CLOCK,
-        "tester",
-        &ReleaseInput {
-            title: "December 2026 security updates".into(),
-            description: String::new(),
-            kind: ReleaseKind::Normal,
-            risk: Risk::Low,
-            justification: String::new(),
-            requester: "tester".into(),
-            rollback_plan: String::new(),
-            communication_plan: String::new(),
-            update_ids: Vec::new(),
-            phases: vec![PhaseInput {
-                id: None,
-                name: "Ring 1".into(),
-                collection_id: Some(all),
-                available_at: available,
-                deadline_at: available + Duration::days(7),
-                rerun_days: None,
-                success_percent: Some(95.0),
-                success_count: None,
-                failure_percent: 5.0,
-                advance: AdvanceMode::Manual,
-                advance_after_days: 0,
-                overnight_date: NaiveDate::from_ymd_opt(2026, 12, 10),
-            }],
-        },
-    )
-    .await
-    .unwrap();
-    // Approval is the approvals suite's subject; here the release is simply scheduled.
-    sqlx::query("UPDATE releases SET state = 'scheduled' WHERE id = ?")
-        .bind(release)
-        .execute(&pool)
-        .await
-        .unwrap();
-    let phase_id = sqlx::query_scalar("SELECT id FROM phases WHERE release_id = ?")
-        .bind(release)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    Fixture {
-        dir,
-        pool,
-        release,
-        phase_id,
-    }
-}
-
-fn people(n: usize, prefix: &str) -> Vec<Owner<'static>> {
-    (0..n)
-        .map(|i| {
-            Owner(
-                "Test User",
-                format!("{prefix}{i:04}@example.com"),
-                SITES[i % 2].0,
-                [
-                    "notify_download",
-                    "auto_download_notify_install",
-                    "auto_download_scheduled",
-                    "configmgr_advertised",
-                ][i % 4],
-            )
-        })
-        .collect()
-}
-
-fn overnight(f: &Fixture) -> NewCampaign {
-    NewCampaign {
-        release_id: f.release,
-        phase: 1,
-        kind: Kind::Overnight,
-        name: None,
-        send_at: None,
-        flag: Some(FlagSpec {
-            text: "Leave your computer on".into(),
-            due_at: None,
-        }),
-        reminder: Some(ReminderSpec {
-            title: "Leave your computer on tonight".into(),
-            date: None,
-            time: "16:30".into(),
-            minutes: 15,
-        }),
-    }
-}
 
 async fn use_smtp(pool: &SqlitePool, port: u16, security: SmtpSecurity, ca: Option<&Path>) {
     let s = MailSettings {

@@ -6,4 +6,5 @@ pub mod catalog;
 pub mod collections;
 pub mod demo;
 pub mod inventory;
+pub mod mail;
 pub mod releases;

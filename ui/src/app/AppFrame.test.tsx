@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { mockCommands } from "../test/ipc";
+import { mailView, outboxHandlers } from "../test/mail";
 import { renderWithProviders } from "../test/render";
 import { AREAS } from "./areas";
 import { AppFrame } from "./AppFrame";
@@ -29,11 +30,11 @@ describe("app frame", () => {
     }
     expect(await screen.findByTestId("welcome")).toBeInTheDocument();
 
-    await user.click(screen.getByTestId("nav-notifications"));
-    const planned = await screen.findByTestId("area-notifications");
-    expect(within(planned).getByRole("heading", { name: "Notifications" })).toBeInTheDocument();
+    await user.click(screen.getByTestId("nav-monitoring"));
+    const planned = await screen.findByTestId("area-monitoring");
+    expect(within(planned).getByRole("heading", { name: "Monitoring" })).toBeInTheDocument();
     expect(within(planned).getByText(/not available in this version/)).toBeInTheDocument();
-    expect(screen.getByTestId("nav-notifications")).toHaveAttribute("aria-current", "page");
+    expect(screen.getByTestId("nav-monitoring")).toHaveAttribute("aria-current", "page");
 
     // Planned areas call no command of their own.
     const before = log.calls.length;
@@ -44,8 +45,21 @@ describe("app frame", () => {
     expect(log.calls.slice(before).map((c) => c.cmd)).toEqual([]);
   });
 
+  it("routes Notifications to its campaigns, not to a placeholder", async () => {
+    mockCommands({ app_summary: () => ({ computers: 0, sites: 0, updates: 0 }), ...outboxHandlers, campaign_list: () => [], release_list: () => [] });
+    const user = userEvent.setup();
+    renderWithProviders(<AppFrame />);
+    expect(within(screen.getByTestId("nav-notifications")).queryByText("planned")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("nav-notifications"));
+    const area = await screen.findByTestId("area-notifications");
+    expect(await within(area).findByTestId("campaigns-empty")).toBeInTheDocument();
+    expect(within(area).queryByTestId("planned-area")).not.toBeInTheDocument();
+    expect(screen.getByTestId("nav-notifications")).toHaveAttribute("aria-current", "page");
+  });
+
   it("shows where the data lives in Settings", async () => {
     mockCommands({
+      mail_settings_get: () => mailView(),
       app_summary: () => ({ computers: 12, sites: 2, updates: 3 }),
       app_info: () => ({ version: "0.1.0", dataDir: "/home/me/.local/share/patchdesk", databasePath: "/home/me/.local/share/patchdesk/patchdesk.db" }),
     });

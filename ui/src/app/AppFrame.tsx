@@ -20,6 +20,7 @@ import { plural } from "../lib/format";
 import { queryKeys } from "../lib/queryKeys";
 import { CollectionsPage } from "../features/collections/CollectionsPage";
 import { InventoryPage } from "../features/inventory/InventoryPage";
+import { NotificationsPage } from "../features/notifications/NotificationsPage";
 import { PlannedArea } from "../features/placeholders/PlannedArea";
 import { ReleasesPage } from "../features/releases/ReleasesPage";
 import { ApprovalsPage } from "../features/approvals/ApprovalsPage";
@@ -51,6 +52,8 @@ function AreaView({ area }: { area: AreaId }) {
       return <CalendarPage />;
     case "approvals":
       return <ApprovalsPage />;
+    case "notifications":
+      return <NotificationsPage />;
     case "settings":
       return <SettingsPage />;
     default:

@@ -46,8 +46,6 @@ export const AREAS: Area[] = [
     label: "Notifications",
     icon: IconMailForward,
     capabilities: "C8, C9",
-    planned:
-      "End-user e-mails per audience and update-client policy, flagged for follow-up and carrying a calendar reminder (such as “leave your computer on overnight”, with an alarm at 16:30 local time). Preview per recipient, then send through SMTP or to an outbox folder.",
   },
   {
     id: "monitoring",

@@ -47,6 +47,26 @@ export const queryKeys = {
   releaseTimeline: (id: number) => ["releases", "timeline", id] as const,
   inbox: ["releases", "inbox"] as const,
   audit: (search: string) => ["releases", "audit", search] as const,
+  /** Notifications: templates, campaigns and the mail settings; mutations invalidate "mail". */
+  mail: ["mail"] as const,
+  mailTemplates: ["mail", "templates"] as const,
+  mailSettings: ["mail", "settings"] as const,
+  campaigns: ["mail", "campaigns"] as const,
+  campaignList: (release: number | null) => ["mail", "campaigns", "list", release] as const,
+  campaign: (id: number) => ["mail", "campaigns", "detail", id] as const,
+  campaignDeliveries: (id: number, filter: string | null, search: string) =>
+    ["mail", "campaigns", "deliveries", id, filter, search] as const,
+  campaignRecipients: (id: number, search: string) => ["mail", "campaigns", "recipients", id, search] as const,
+  campaignPreview: (id: number, email: string) => ["mail", "campaigns", "preview", id, email] as const,
+  /** Pure functions of their input: never stale, never invalidated. */
+  campaignDefaults: (kind: string) => ["mail-defaults", kind] as const,
+  /** `source` is the serialised TemplateSource: equal texts share one render. */
+  mailTemplatePreview: (source: string) => ["mail-template-preview", source] as const,
+  /**
+   * The outbox's status, kept up to date by the sender's stream (which alone knows the rate
+   * and whether the server is reachable): outside "mail", so invalidating never refetches it.
+   */
+  outboxStatus: ["outbox", "status"] as const,
   /** Parsing and printing are pure: their results never go stale. */
   queryParse: (text: string) => ["query-language", "parse", text] as const,
   queryPrint: (expr: unknown) => ["query-language", "print", expr] as const,
@@ -78,4 +98,9 @@ export async function invalidateCollections(client: QueryClient): Promise<void> 
 /** After a release, window, blackout or template changes: everything planning shows. */
 export async function invalidateReleases(client: QueryClient): Promise<void> {
   await client.invalidateQueries({ queryKey: queryKeys.releases });
+}
+
+/** After a campaign or template changes: everything Notifications shows. */
+export async function invalidateMail(client: QueryClient): Promise<void> {
+  await client.invalidateQueries({ queryKey: queryKeys.mail });
 }

@@ -46,3 +46,11 @@ export function deferred<T>() {
   });
   return { promise, resolve, reject };
 }
+
+/** Delivers any message through a Channel the UI passed to a command (the outbox's stream, say). */
+export function sendToChannel(channel: unknown, index: number, message: unknown): void {
+  const id = (channel as Channel<unknown>).id;
+  const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } })
+    .__TAURI_INTERNALS__;
+  internals.runCallback(id, { index, message });
+}

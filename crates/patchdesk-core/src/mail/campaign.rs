@@ -1395,3 +1395,22 @@ pub async fn resend_updated(
 }
 
 pub(crate) const OUT_SELECT: &str = OUT_COLUMNS;
+
+/// Builds every message of a campaign as it would be sent now, without sending: the
+/// check before a big send, and the render benchmark. Returns (messages, bytes).
+pub async fn build_all(pool: &SqlitePool, clock: &dyn Clock, id: i64) -> Result<(usize, usize)> {
+    let mut conn = pool.acquire().await?;
+    let ctx = load_context(&mut conn, id).await?;
+    let rows: Vec<OutRow> = sqlx::query_as(&format!(
+        "SELECT {OUT_COLUMNS} FROM campaign_messages WHERE campaign_id = ? ORDER BY id"
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let now = clock.now();
+    let mut bytes = 0;
+    for row in &rows {
+        bytes += build(&ctx, row, now)?.0.formatted().len();
+    }
+    Ok((rows.len(), bytes))
+}

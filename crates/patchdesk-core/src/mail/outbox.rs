@@ -276,17 +276,27 @@ struct Done {
     outcome: Outcome,
 }
 
+/// A result to write, with when it came in and how long the server is being waited for.
+struct Pending {
+    done: Done,
+    at: i64,
+    server_wait: i64,
+}
+
 async fn record(
     pool: &SqlitePool,
-    now: DateTime<Utc>,
-    done: &[Done],
+    items: &[Pending],
     max_attempts: i64,
     retry_base: i64,
-    server_wait: i64,
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
-    let t = now.timestamp();
-    for d in done {
+    for Pending {
+        done: d,
+        at: t,
+        server_wait,
+    } in items
+    {
+        let (t, server_wait) = (*t, *server_wait);
         let attempts = d.row.attempts + 1;
         let q = match &d.outcome {
             Outcome::Sent => sqlx::query(
@@ -351,6 +361,91 @@ async fn record(
     Ok(())
 }
 
+enum Rec {
+    Results(Vec<Pending>),
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// Writes results in the background, so sending never waits for a commit: whatever came
+/// in while one commit ran goes into the next. `flush` waits until all is written.
+struct Recorder {
+    tx: Option<tokio::sync::mpsc::UnboundedSender<Rec>>,
+    task: tokio::task::JoinHandle<Result<()>>,
+}
+
+impl Recorder {
+    fn start(pool: SqlitePool, max_attempts: i64, retry_base: i64) -> Recorder {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Rec>();
+        let task = tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut items = Vec::new();
+                let mut flushes = Vec::new();
+                let mut take = |m: Rec| match m {
+                    Rec::Results(r) => items.extend(r),
+                    Rec::Flush(f) => flushes.push(f),
+                };
+                take(first);
+                while let Ok(m) = rx.try_recv() {
+                    take(m);
+                }
+                if !items.is_empty() {
+                    record(&pool, &items, max_attempts, retry_base).await?;
+                }
+                for f in flushes {
+                    let _ = f.send(());
+                }
+            }
+            Ok(())
+        });
+        Recorder { tx: Some(tx), task }
+    }
+
+    fn add(&self, done: Vec<Done>, now: DateTime<Utc>, server_wait: i64) -> Result<()> {
+        if done.is_empty() {
+            return Ok(());
+        }
+        let at = now.timestamp();
+        let items = done
+            .into_iter()
+            .map(|done| Pending {
+                done,
+                at,
+                server_wait,
+            })
+            .collect();
+        self.tx
+            .as_ref()
+            .and_then(|tx| tx.send(Rec::Results(items)).ok())
+            .ok_or_else(|| Error::Internal("the outbox recorder stopped".into()))
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        let sent = self
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send(Rec::Flush(done)).is_ok());
+        if sent && wait.await.is_ok() {
+            return Ok(());
+        }
+        // The recorder ended: its error says why.
+        self.tx = None;
+        match (&mut self.task).await {
+            Ok(Err(e)) => Err(e),
+            Ok(Ok(())) => Err(Error::Internal("the outbox recorder stopped".into())),
+            Err(e) => Err(Error::Internal(format!("the outbox recorder: {e}"))),
+        }
+    }
+
+    async fn finish(mut self) -> Result<()> {
+        self.tx = None;
+        match self.task.await {
+            Ok(r) => r,
+            Err(e) => Err(Error::Internal(format!("the outbox recorder: {e}"))),
+        }
+    }
+}
+
 /// Sends due mail until `until` says stop, calling `progress` after every batch.
 pub async fn run(
     pool: &SqlitePool,
@@ -379,10 +474,7 @@ async fn run_locked(
     lock: &Lock,
 ) -> Result<OutboxStatus> {
     let settings = settings::get(pool).await?;
-    let parallel = match &*mailer {
-        Mailer::Smtp { .. } => settings.smtp.as_ref().map_or(4, |s| s.pool_size as usize),
-        Mailer::Folder(_) => 4,
-    };
+    let parallel = mailer.parallel();
     let spacing = settings
         .rate_per_second
         .map(|r| Duration::from_secs_f64(1.0 / f64::from(r.max(1))));
@@ -398,6 +490,11 @@ async fn run_locked(
     let mut sent_in_run: u64 = 0;
     let mut last_beat = Instant::now();
     let mut last_progress = Instant::now();
+    let mut recorder = Recorder::start(
+        pool.clone(),
+        i64::from(settings.max_attempts),
+        i64::from(settings.retry_base_secs),
+    );
     let mut next_slot = tokio::time::Instant::now();
     let report = |sent: u64, waiting: &Option<String>| {
         let rate = sent as f64 / started.elapsed().as_secs_f64().max(0.001);
@@ -453,6 +550,7 @@ async fn run_locked(
             });
         }
         if jobs.is_empty() && done.is_empty() {
+            recorder.flush().await?;
             if cancel.is_cancelled() || !pending(pool, until).await? {
                 break;
             }
@@ -491,15 +589,7 @@ async fn run_locked(
             waiting_for_server = None;
         }
         sent_in_run += done.iter().filter(|d| d.outcome == Outcome::Sent).count() as u64;
-        record(
-            pool,
-            clock.now(),
-            &done,
-            i64::from(settings.max_attempts),
-            i64::from(settings.retry_base_secs),
-            server_wait,
-        )
-        .await?;
+        recorder.add(done, clock.now(), server_wait)?;
         if last_progress.elapsed() >= PROGRESS_EVERY || unreachable_round {
             progress(&report(sent_in_run, &waiting_for_server).await?);
             last_progress = Instant::now();
@@ -518,8 +608,9 @@ async fn run_locked(
                 outcome: Outcome::Unreachable("sending was stopped".into()),
             })
             .collect();
-        record(pool, clock.now(), &back, 1, 1, 0).await?;
+        recorder.add(back, clock.now(), 0)?;
     }
+    recorder.finish().await?;
     housekeeping(pool, clock.now()).await?;
     let s = report(sent_in_run, &waiting_for_server).await?;
     progress(&s);
@@ -537,5 +628,81 @@ async fn sleep_or_cancel(d: Duration, cancel: &CancelToken) {
     let end = Instant::now() + d;
     while Instant::now() < end && !cancel.is_cancelled() {
         tokio::time::sleep(Duration::from_millis(100).min(end - Instant::now())).await;
+    }
+}
+
+/// Controls the app's background sender.
+#[derive(Default)]
+pub struct ServiceHandle {
+    current: std::sync::Mutex<CancelToken>,
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+impl ServiceHandle {
+    /// Rebuild the mailer (the settings changed) and look for due work now.
+    pub fn restart(&self) {
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .cancel();
+    }
+
+    pub fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.restart();
+    }
+
+    fn fresh(&self) -> Option<CancelToken> {
+        if self.stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
+        let token = CancelToken::default();
+        *self.current.lock().unwrap_or_else(|e| e.into_inner()) = token.clone();
+        Some(token)
+    }
+}
+
+/// The app's sender: sends due mail (scheduled campaigns included) for as long as the
+/// app runs, with a mailer rebuilt whenever `handle.restart()` is called. Problems that
+/// stop sending (no password, another sender) are reported through `notify` as
+/// `waiting_for_server`, and retried.
+pub async fn serve(
+    pool: SqlitePool,
+    clock: Arc<dyn Clock>,
+    data_dir: std::path::PathBuf,
+    handle: Arc<ServiceHandle>,
+    notify: Arc<dyn Fn(&OutboxStatus) + Send + Sync>,
+) {
+    while let Some(token) = handle.fresh() {
+        let problem = match settings::get(&pool)
+            .await
+            .and_then(|s| Mailer::from_settings(&s, &data_dir))
+        {
+            Ok(mailer) => {
+                let progress = |s: &OutboxStatus| notify(s);
+                match run(
+                    &pool,
+                    &*clock,
+                    Arc::new(mailer),
+                    Until::Cancelled,
+                    &token,
+                    &progress,
+                )
+                .await
+                {
+                    Ok(_) => None,
+                    Err(e) => Some(e.to_string()),
+                }
+            }
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(p) = problem {
+            tracing::warn!(problem = %p, "mail sender waiting");
+            let mut s = status(&pool, None).await.unwrap_or_default();
+            s.waiting_for_server = Some(p);
+            notify(&s);
+            sleep_or_cancel(Duration::from_secs(15), &token).await;
+        }
     }
 }

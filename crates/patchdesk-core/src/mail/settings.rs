@@ -218,6 +218,53 @@ pub async fn set(
     Ok(())
 }
 
+/// The settings as the Settings page shows them: where mail goes and whether the SMTP
+/// password is in the credential store (never the password itself).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MailSettingsView {
+    pub settings: MailSettings,
+    pub outbox_dir: String,
+    pub password_saved: bool,
+    /// Why the credential store could not be read, if it could not.
+    pub password_problem: Option<String>,
+}
+
+pub async fn view(pool: &SqlitePool, data_dir: &std::path::Path) -> Result<MailSettingsView> {
+    let settings = get(pool).await?;
+    let (password_saved, password_problem) = match &settings.smtp {
+        Some(smtp) if smtp.username.is_some() => match Secrets::smtp_password(smtp) {
+            Ok(p) => (p.is_some(), None),
+            Err(e) => (false, Some(e.to_string())),
+        },
+        _ => (false, None),
+    };
+    Ok(MailSettingsView {
+        outbox_dir: super::transport::outbox_dir(&settings, data_dir)
+            .display()
+            .to_string(),
+        settings,
+        password_saved,
+        password_problem,
+    })
+}
+
+/// Saves the settings, and the password (when given) in the credential store.
+pub async fn save(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    s: &MailSettings,
+    password: Option<&str>,
+) -> Result<()> {
+    s.check()?;
+    if let (Some(p), Some(smtp)) = (password, &s.smtp) {
+        Secrets::set_smtp_password(smtp, p)?;
+    }
+    set(pool, clock, actor, s).await
+}
+
 /// Where secrets are kept. The app and the CLI use the OS credential store; tests use
 /// keyring-core's in-memory mock store.
 pub struct Secrets;
@@ -246,6 +293,9 @@ impl Secrets {
     }
 
     fn entry(smtp: &SmtpSettings) -> Result<keyring_core::Entry> {
+        // Only now: connecting to the Secret Service is not free, and most setups
+        // (the outbox folder, a relay without login) never need it.
+        Self::use_platform_store();
         let user = smtp.username.clone().unwrap_or_default();
         keyring_core::Entry::new(SERVICE, &format!("smtp:{user}@{}", smtp.host))
             .map_err(store_error)

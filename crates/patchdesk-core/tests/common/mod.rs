@@ -68,4 +68,5 @@ pub fn assert_same(a: &str, b: &str, what: &str) {
         "{what}: different number of lines"
     );
 }
+pub mod mail_fixture;
 pub mod smtp;

@@ -20,7 +20,8 @@ export function PlannedArea({ area }: { area: Area }) {
           <Text size="sm">
             Available now: <Anchor href="#/inventory">Inventory</Anchor>, <Anchor href="#/updates">Updates</Anchor>,{" "}
             <Anchor href="#/collections">Collections</Anchor>, <Anchor href="#/releases">Releases</Anchor>,{" "}
-            <Anchor href="#/calendar">Calendar</Anchor> and <Anchor href="#/approvals">Approvals</Anchor>.
+            <Anchor href="#/calendar">Calendar</Anchor>, <Anchor href="#/approvals">Approvals</Anchor> and{" "}
+            <Anchor href="#/notifications">Notifications</Anchor>.
           </Text>
         </Stack>
       </EmptyState>

@@ -1,8 +1,11 @@
 import { Alert, Card, Loader, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { IconInfoCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { useHashSubPath } from "../../app/useHashRoute";
 import { CopyField } from "../../components/CopyField";
 import { ApprovalSettings } from "./ApprovalSettings";
+import { MailSettings } from "./MailSettings";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
 import { formatCount } from "../../lib/format";
@@ -12,13 +15,19 @@ import { queryKeys } from "../../lib/queryKeys";
 export function SettingsPage() {
   const info = useQuery({ queryKey: queryKeys.appInfo, queryFn: appInfo, staleTime: Infinity });
   const summary = useQuery({ queryKey: queryKeys.summary, queryFn: appSummary });
+  // "#/settings/mail" (linked from Notifications) opens the page at the Mail section.
+  const section = useHashSubPath()[0];
+  useEffect(() => {
+    if (section === "mail") document.getElementById("mail-settings")?.scrollIntoView({ block: "start" });
+  }, [section]);
 
   return (
     <div className="page">
-      <PageHeader title="Settings" description="Who approves what, the people who use PatchDesk, and where this installation keeps its data." />
+      <PageHeader title="Settings" description="Who approves what, the people who use PatchDesk, how mail is sent, and where this installation keeps its data." />
       <div className="page-scroll">
         <Stack gap="md" maw={900}>
           <ApprovalSettings />
+          <MailSettings />
           <Card withBorder padding="md">
             <Title order={3} fz="md" mb="sm">
               Application
@@ -75,8 +84,7 @@ export function SettingsPage() {
           )}
 
           <Alert variant="light" color="gray" icon={<IconInfoCircle size={18} />} title="More settings will follow">
-            More settings arrive with the features that need them: the SMTP server and sender (with the password kept in
-            the operating system's credential store), sites and time zones, the approval policy and rollout defaults.
+            More settings arrive with the features that need them, such as sites and time zones and rollout defaults.
             None of them can be changed in this version.
           </Alert>
         </Stack>

@@ -42,6 +42,20 @@ import type { ProgressEvent } from "../../bindings/ProgressEvent";
 import type { Summary } from "../../bindings/Summary";
 import type { UpdatePage } from "../../bindings/UpdatePage";
 import type { UpdateQuery } from "../../bindings/UpdateQuery";
+import type { CampaignDetail } from "../../bindings/CampaignDetail";
+import type { CampaignSummary } from "../../bindings/CampaignSummary";
+import type { Delivery } from "../../bindings/Delivery";
+import type { FlagSpec } from "../../bindings/FlagSpec";
+import type { MailKind } from "../../bindings/MailKind";
+import type { MailSettings } from "../../bindings/MailSettings";
+import type { MailSettingsView } from "../../bindings/MailSettingsView";
+import type { MailTemplate } from "../../bindings/MailTemplate";
+import type { NewCampaign } from "../../bindings/NewCampaign";
+import type { OutboxStatus } from "../../bindings/OutboxStatus";
+import type { Preview } from "../../bindings/Preview";
+import type { ReminderSpec } from "../../bindings/ReminderSpec";
+import type { Rendered } from "../../bindings/Rendered";
+import type { TemplateSource } from "../../bindings/TemplateSource";
 import { CommandError } from "./errors";
 
 /** Receives progress events of a long task (import, demo load). */
@@ -265,3 +279,84 @@ export async function pickCsvFile(title: string): Promise<string | null> {
     throw CommandError.from(reason, "plugin:dialog|open");
   }
 }
+
+// ---------- Notifications (SPEC C8, C9) ----------
+
+/** A delivery's state in the outbox, for the delivery log's filter. */
+export type DeliveryState = "queued" | "sending" | "sent" | "failed" | "cancelled";
+
+/** A campaign's recipient for the preview picker: e-mail, name and site. */
+export type Recipient = [email: string, name: string, site: string];
+
+export const mailTemplateList = () => call<MailTemplate[]>("mail_template_list");
+
+/** Rejects with kind "invalid" (unknown variable, syntax error with its line); nothing is saved then. */
+export const mailTemplateSave = (id: number, source: TemplateSource) => call<MailTemplate>("mail_template_save", { id, source });
+
+/** Puts a built-in template's shipped text back. */
+export const mailTemplateReset = (id: number) => call<MailTemplate>("mail_template_reset", { id });
+
+/** Renders a template as it is being edited with sample data; rejects with kind "invalid" naming the problem. */
+export const mailTemplatePreview = (source: TemplateSource) => call<Rendered>("mail_template_preview", { source });
+
+/** Campaigns, newest first; `release` narrows the list to one release. */
+export const campaignList = (release: number | null) => call<CampaignSummary[]>("campaign_list", { release });
+
+export const campaignGet = (id: number) => call<CampaignDetail>("campaign_get", { id });
+
+/** The follow-up flag and calendar reminder proposed for a kind of campaign. */
+export const campaignDefaults = (kind: MailKind) => call<[FlagSpec | null, ReminderSpec | null]>("campaign_defaults", { kind });
+
+/**
+ * Writes every recipient's message to the outbox; resolves to the new campaign's id. Rejects
+ * with kind "conflict" unless the release is approved, scheduled or in progress.
+ */
+export const campaignCreate = (input: NewCampaign) => call<number>("campaign_create", { input });
+
+/** The delivery log, failures first; `filter` null for every state. */
+export const campaignDeliveries = (id: number, filter: DeliveryState | null, search: string, limit: number, offset: number) =>
+  call<Delivery[]>("campaign_deliveries", { id, filter, search, limit, offset });
+
+/** Recipients matching `search` (e-mail, name or site), for the preview picker. */
+export const campaignRecipients = (id: number, search: string) => call<Recipient[]>("campaign_recipients", { id, search });
+
+/** The message one recipient gets, exactly as sent (headers, HTML, text, calendar). */
+export const campaignPreview = (id: number, email: string) => call<Preview>("campaign_preview", { id, email });
+
+/** Sends now: a scheduled or paused campaign goes to the sender at once. */
+export const campaignStart = (id: number) => call<null>("campaign_start", { id });
+
+export const campaignPause = (id: number) => call<null>("campaign_pause", { id });
+
+/** Calls the campaign off; resolves to the number of calendar cancellations queued. */
+export const campaignCancel = (id: number) => call<number>("campaign_cancel", { id });
+
+/** Queues the failed messages again; resolves to how many. */
+export const campaignRetry = (id: number) => call<number>("campaign_retry", { id });
+
+/** A new campaign with the phase's current times (reminders keep their UID); resolves to its id. */
+export const campaignResend = (id: number) => call<number>("campaign_resend", { id });
+
+/** Sends the campaign's first message to `to` only; resolves to a human message. */
+export const campaignTest = (id: number, to: string) => call<string>("campaign_test", { id, to });
+
+/** The outbox's counts (no rate or server state: those come with `outboxWatch`). */
+export const outboxStatus = () => call<OutboxStatus>("outbox_status");
+
+/** Streams the background sender's progress to `onStatus` (the core keeps the latest watcher only). */
+export function outboxWatch(onStatus: (status: OutboxStatus) => void): Promise<null> {
+  const channel = new Channel<OutboxStatus>();
+  channel.onmessage = onStatus;
+  return call<null>("outbox_watch", { channel });
+}
+
+export const mailSettingsGet = () => call<MailSettingsView>("mail_settings_get");
+
+/** Saves the settings; `password` null keeps the stored one (it goes to the OS credential store only). */
+export const mailSettingsSet = (settings: MailSettings, password: string | null) =>
+  call<MailSettingsView>("mail_settings_set", { settings, password });
+
+/** Connects with the saved settings (TLS and login included) without sending; resolves to what happened. */
+export const mailCheck = () => call<string>("mail_check");
+
+export const mailSendTest = (to: string) => call<string>("mail_send_test", { to });
