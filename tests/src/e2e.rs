@@ -727,3 +727,155 @@ fn two_approvers_schedule_a_release_its_requester_cannot_approve() {
     s.wait_for("[data-testid=audit-verified]", Duration::from_secs(30));
     app.screenshot("audit-verified");
 }
+
+/// Picks the first recipient the preview's search finds for `search` and returns the
+/// preview's plain text once it shows that recipient's site.
+fn preview_for(app: &App, search: &str, zone: &str) -> String {
+    let s = &app.session;
+    let input = s.wait_for(
+        "input[data-testid=preview-recipient]",
+        Duration::from_secs(20),
+    );
+    s.click(&input);
+    s.execute(
+        "document.querySelector('input[data-testid=preview-recipient]').select(); return true;",
+        serde_json::json!([]),
+    )
+    .unwrap();
+    s.send_keys(&input, search);
+    let option = wait(Duration::from_secs(20), || {
+        s.find_all("[data-combobox-option]")
+            .iter()
+            .any(|o| s.text(o).contains('@'))
+    });
+    assert!(option, "the recipient search for {search} found someone");
+    std::thread::sleep(Duration::from_millis(400));
+    let first = s
+        .find_all("[data-combobox-option]")
+        .into_iter()
+        .next()
+        .unwrap();
+    s.click(&first);
+    let shown = wait(Duration::from_secs(20), || {
+        s.find_all("[data-testid=preview-site]")
+            .first()
+            .is_some_and(|e| s.text(e).contains(zone))
+    });
+    assert!(shown, "the preview shows a recipient in {zone}");
+    s.click(&s.wait_for("[data-testid=preview-tab-text]", Duration::from_secs(10)));
+    let text = s.wait_for("[data-testid=preview-text]", Duration::from_secs(10));
+    s.execute(
+        "document.querySelector('[data-testid=preview-headers]').scrollIntoView({block: 'start'}); return true;",
+        serde_json::json!([]),
+    )
+    .unwrap();
+    s.text(&text)
+}
+
+/// The "leave your computer on overnight" campaign for the demo's broad ring: each
+/// recipient's reminder is at their own site's 16:30; sent to the outbox folder, the
+/// delivery log completes.
+#[test]
+fn compose_preview_and_send_the_overnight_campaign_to_the_outbox() {
+    let app = App::start();
+    let s = &app.session;
+    s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
+    app.wait_total("inventory-total", 2000);
+
+    s.click(&s.wait_for("[data-testid=nav-notifications]", Duration::from_secs(10)));
+    s.click(&s.wait_for("[data-testid=campaign-new]", Duration::from_secs(20)));
+    s.wait_for(
+        "select[data-testid=campaign-release] option[value='1']",
+        Duration::from_secs(20),
+    );
+    select_value(&app, "select[data-testid=campaign-release]", "1");
+    s.wait_for(
+        "select[data-testid=campaign-phase] option[value='3']",
+        Duration::from_secs(20),
+    );
+    select_value(&app, "select[data-testid=campaign-phase]", "3");
+    select_value(&app, "select[data-testid=campaign-kind]", "overnight");
+    s.wait_for(
+        "[data-testid=campaign-reminder-time]",
+        Duration::from_secs(10),
+    );
+    let shown_time = s
+        .execute(
+            "return document.querySelector('[data-testid=campaign-reminder-time]').value;",
+            serde_json::json!([]),
+        )
+        .unwrap();
+    assert_eq!(
+        shown_time, "16:30",
+        "the overnight reminder defaults to 16:30"
+    );
+    app.screenshot("campaign-compose");
+    // The button sits under the "demo loaded" toast: close the toasts first.
+    for close in s.find_all(".mantine-Notification-closeButton") {
+        let _ = s.try_click(&close);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    s.click(&s.wait_for("[data-testid=campaign-create]", Duration::from_secs(10)));
+    s.wait_for(
+        "[data-testid=campaign-state][data-state=draft]",
+        Duration::from_secs(30),
+    );
+
+    let seoul = preview_for(&app, "Seoul HQ", "Asia/Seoul");
+    assert!(seoul.contains("16:30 (KST)"), "Seoul's own 16:30: {seoul}");
+    app.screenshot("campaign-preview-seoul");
+    let new_york = preview_for(&app, "New York", "America/New_York");
+    assert!(
+        new_york.contains("16:30 (EST)"),
+        "New York's own 16:30: {new_york}"
+    );
+    app.screenshot("campaign-preview-new-york");
+    // The HTML is shown only in a frame that may run nothing.
+    s.execute(
+        "document.querySelector('[data-testid=preview-tab-html]').click(); return true;",
+        serde_json::json!([]),
+    )
+    .unwrap();
+    let frame = s.wait_for("iframe[data-testid=preview-frame]", Duration::from_secs(10));
+    assert_eq!(s.attribute(&frame, "sandbox").as_deref(), Some(""));
+    app.screenshot("campaign-preview-html");
+
+    s.click(&s.wait_for("[data-testid=campaign-send]", Duration::from_secs(10)));
+    let completed = wait(Duration::from_secs(120), || {
+        !s.find_all("[data-testid=campaign-state][data-state=completed]")
+            .is_empty()
+    });
+    if !completed {
+        app.screenshot("failed-campaign");
+    }
+    assert!(completed, "the campaign completes");
+    let sent: u64 = s
+        .attribute(
+            &s.wait_for("[data-testid=count-sent]", Duration::from_secs(10)),
+            "data-value",
+        )
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(sent > 1000, "{sent} sent");
+    let files = std::fs::read_dir(app.data_dir.path().join("outbox"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        })
+        .count() as u64;
+    assert_eq!(
+        files, sent,
+        "one .eml file per message in the outbox folder"
+    );
+    s.click(&s.wait_for("[data-testid=tab-delivery-log]", Duration::from_secs(10)));
+    s.wait_for(
+        "[data-testid=delivery-row][data-state=sent]",
+        Duration::from_secs(20),
+    );
+    assert!(s
+        .find_all("[data-testid=delivery-row]")
+        .iter()
+        .all(|r| s.attribute(r, "data-state").as_deref() == Some("sent")));
+    app.screenshot("campaign-delivery-log");
+}

@@ -74,7 +74,8 @@ pub struct CreateArgs {
     /// A kind (announcement, overnight, deadline, admin_notice) or a template's name.
     #[arg(long)]
     template: String,
-    /// When to send (UTC unless it carries an offset); default now.
+    /// When it goes out by itself (UTC unless it carries an offset); without it the
+    /// campaign is a draft that `campaign send` sends.
     #[arg(long)]
     send_at: Option<String>,
     #[arg(long)]
@@ -352,11 +353,17 @@ pub async fn campaign(
                 print_json(&s);
             } else {
                 println!("{id}");
+                let when = match s.state {
+                    campaign::CampaignState::Scheduled => {
+                        format!("goes out at {} UTC", short_time(Some(s.send_at)))
+                    }
+                    _ => format!(
+                        "a draft: preview it, then send it with: patchdesk campaign send {id}"
+                    ),
+                };
                 eprintln!(
-                    "Created campaign {id} \"{}\": {} recipients, sending at {} (start it with: patchdesk campaign send {id})",
-                    s.name,
-                    s.notices.total,
-                    short_time(Some(s.send_at))
+                    "Created campaign {id} \"{}\": {} recipients; {when}",
+                    s.name, s.notices.total
                 );
             }
         }

@@ -570,7 +570,7 @@ fn campaigns_through_the_cli_and_kill_9_mid_campaign_sends_nobody_two_messages()
         let p = json(&run(&["campaign", "list", "--json"]));
         assert_eq!(p.as_array().unwrap().len(), 1);
         let o = run(&["--json", "campaign", "show", &id]);
-        assert_eq!(json(&o)["campaign"]["summary"]["state"], "scheduled");
+        assert_eq!(json(&o)["campaign"]["summary"]["state"], "draft");
         let db = dir.path().join("patchdesk.sqlite");
         let rt = tokio_rt();
         rt.block_on(async {

@@ -22,7 +22,8 @@ CREATE TABLE campaigns (
     phase_sequence   INTEGER NOT NULL,  -- the phase's SEQUENCE when created: a later one means it moved
     kind             TEXT NOT NULL,
     name             TEXT NOT NULL,
-    state            TEXT NOT NULL CHECK (state IN ('scheduled', 'sending', 'paused', 'completed', 'cancelled')),
+    -- draft: created, to be previewed and sent; scheduled: goes out at send_at by itself.
+    state            TEXT NOT NULL CHECK (state IN ('draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled')),
     send_at          INTEGER NOT NULL,
     flag_text        TEXT,
     flag_due_at      INTEGER,

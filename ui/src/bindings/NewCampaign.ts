@@ -13,6 +13,6 @@ phase: number, kind: MailKind,
  */
 name: string | null, 
 /**
- * `None`: now.
+ * `None`: a draft, sent when someone says so; a time: it goes out then by itself.
  */
 sendAt: string | null, flag: FlagSpec | null, reminder: ReminderSpec | null, };

@@ -633,6 +633,17 @@ pub async fn load(
     )
     .await?;
     plans::load(pool, now).await?;
+    // Mail comes from the demo organisation's service desk, unless mail is set up.
+    let sender = crate::mail::MailSettings {
+        sender_email: "it-servicedesk@contoso.example".into(),
+        ..Default::default()
+    };
+    let mut tx = db::begin_write(pool).await?;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('mail', ?) ON CONFLICT(key) DO NOTHING")
+        .bind(serde_json::to_string(&sender).map_err(|e| Error::Internal(e.to_string()))?)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(DemoSummary {
         computers: done,
         sites: SITES.len() as u64,

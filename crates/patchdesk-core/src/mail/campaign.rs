@@ -59,7 +59,7 @@ pub struct NewCampaign {
     pub kind: Kind,
     /// `None`: a name from the kind and the phase.
     pub name: Option<String>,
-    /// `None`: now.
+    /// `None`: a draft, sent when someone says so; a time: it goes out then by itself.
     pub send_at: Option<DateTime<Utc>>,
     pub flag: Option<FlagSpec>,
     pub reminder: Option<ReminderSpec>,
@@ -95,6 +95,9 @@ pub fn defaults(kind: Kind) -> (Option<FlagSpec>, Option<ReminderSpec>) {
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum CampaignState {
+    /// Created; nothing goes out until someone sends it.
+    Draft,
+    /// Goes out at its send time by itself.
     Scheduled,
     Sending,
     Paused,
@@ -105,6 +108,7 @@ pub enum CampaignState {
 impl CampaignState {
     fn parse(s: &str) -> CampaignState {
         match s {
+            "draft" => CampaignState::Draft,
             "scheduled" => CampaignState::Scheduled,
             "sending" => CampaignState::Sending,
             "paused" => CampaignState::Paused,
@@ -437,13 +441,18 @@ pub async fn create(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO campaigns (release_id, phase_id, phase_sequence, kind, name, state, send_at,
            flag_text, flag_due_at, reminder, templates, sender, skipped, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(req.release_id)
     .bind(phase_id)
     .bind(phase_seq)
     .bind(req.kind.as_str())
     .bind(&name)
+    .bind(if req.send_at.is_some() {
+        "scheduled"
+    } else {
+        "draft"
+    })
     .bind(send_at.timestamp())
     .bind(flag.as_ref().map(|f| f.text.clone()))
     .bind(flag_due.map(|d| d.timestamp()))
@@ -1204,14 +1213,14 @@ async fn set_state(
     Ok(())
 }
 
-/// Releases a campaign to the sender now (a scheduled one does not wait for its time).
+/// Releases a campaign to the sender now (a draft, or a scheduled one before its time).
 pub async fn start(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) -> Result<()> {
     set_state(
         pool,
         clock,
         actor,
         id,
-        &["scheduled", "paused"],
+        &["draft", "scheduled", "paused"],
         "sending",
         "campaign.start",
     )

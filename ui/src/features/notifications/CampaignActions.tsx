@@ -121,7 +121,7 @@ export function CampaignActions({ detail }: { detail: CampaignDetail }) {
           Cancel campaign
         </Button>
       )}
-      {(state === "scheduled" || state === "paused") && (
+      {(state === "draft" || state === "scheduled" || state === "paused") && (
         <Button leftSection={<IconSend size={16} />} onClick={() => start.mutate()} loading={start.isPending} data-testid="campaign-send">
           Send now
         </Button>

@@ -72,7 +72,7 @@ export function CampaignCompose() {
     mutationFn: () => campaignCreate(toNewCampaign(draft)),
     onSuccess: async (id) => {
       await invalidateMail(client);
-      notifySuccess("Campaign created", draft.sendLater ? `It will be sent ${formatLocal(toNewCampaign(draft).sendAt)}.` : "The messages are on their way.");
+      notifySuccess("Campaign created", draft.sendLater ? `It will be sent ${formatLocal(toNewCampaign(draft).sendAt)}.` : "It is a draft: check the preview, then press Send now.");
       navigate(campaignHref(id));
     },
   });

@@ -38,6 +38,9 @@ export function CampaignProgress({ summary: s }: { summary: CampaignSummary }) {
 
   let line: string;
   switch (s.state) {
+    case "draft":
+      line = "A draft: check the preview, then press “Send now”";
+      break;
     case "scheduled":
       line = `Sends ${formatLocal(s.sendAt)} (${relativeTime(s.sendAt, now)})`;
       break;

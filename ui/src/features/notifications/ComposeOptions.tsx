@@ -20,8 +20,8 @@ export function SendTimeCard({ draft, set }: OptionsProps) {
         <Stack gap="xs">
           <Radio
             value="now"
-            label="Send now"
-            description="The messages go out as soon as the campaign is created."
+            label="When I press Send"
+            description="Created as a draft: check the preview, send a test to yourself, then send it."
             data-testid="campaign-send-now"
           />
           <Radio

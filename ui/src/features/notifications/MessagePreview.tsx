@@ -86,7 +86,9 @@ function PreviewBody({ preview }: { preview: Preview }) {
       <Headers preview={preview} />
       <Tabs defaultValue="html" variant="outline">
         <Tabs.List>
-          <Tabs.Tab value="html">Message</Tabs.Tab>
+          <Tabs.Tab value="html" data-testid="preview-tab-html">
+            Message
+          </Tabs.Tab>
           <Tabs.Tab value="text" data-testid="preview-tab-text">
             Plain text
           </Tabs.Tab>

@@ -24,6 +24,7 @@ export const MAIL_KIND_HELP: Record<MailKind, string> = {
 };
 
 export const CAMPAIGN_STATE_LABELS: Record<CampaignState, string> = {
+  draft: "Draft",
   scheduled: "Scheduled",
   sending: "Sending",
   paused: "Paused",
@@ -32,6 +33,7 @@ export const CAMPAIGN_STATE_LABELS: Record<CampaignState, string> = {
 };
 
 export const CAMPAIGN_STATE_COLORS: Record<CampaignState, string> = {
+  draft: "gray",
   scheduled: "blue",
   sending: "indigo",
   paused: "yellow",
