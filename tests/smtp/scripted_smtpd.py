@@ -2,6 +2,8 @@
 
 - reject*@...  -> 550 on RCPT, every time (a permanent failure)
 - later*@...   -> 450 on RCPT the first time, accepted afterwards (a temporary failure)
+- slow*@...     -> the first message's final reply comes 4 s late (it is accepted: the
+                  client that gave up has to assume it may have been delivered)
 - anyone else  -> accepted
 
 Every accepted message is appended to DIR/log.jsonl as {"rcpt": [...], "message_id": ...}
@@ -10,6 +12,7 @@ STARTTLS (530 before it), as a submission server does.
 """
 
 import argparse
+import asyncio
 import email
 import json
 import os
@@ -25,6 +28,7 @@ class Scripted:
         self.dir = directory
         self.lock = threading.Lock()
         self.deferred = set()
+        self.slowed = set()
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -51,6 +55,11 @@ class Scripted:
             with open(os.path.join(self.dir, "log.jsonl"), "a") as f:
                 f.write(json.dumps({"rcpt": envelope.rcpt_tos,
                                     "message_id": msg.get("Message-ID")}) + "\n")
+            slow = [r for r in envelope.rcpt_tos
+                    if r.lower().startswith("slow") and r not in self.slowed]
+            self.slowed.update(slow)
+        if slow:
+            await asyncio.sleep(4)
         return "250 Message accepted"
 
 

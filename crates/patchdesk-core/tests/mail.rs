@@ -16,6 +16,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+/// keyring-core's in-memory store, once for the whole test binary (tests run in parallel
+/// and the default store is global).
+fn mock_credential_store() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
+    });
+}
+
 async fn use_smtp(pool: &SqlitePool, port: u16, security: SmtpSecurity, ca: Option<&Path>) {
     let s = MailSettings {
         smtp: Some(SmtpSettings {
@@ -489,7 +498,7 @@ async fn unencrypted_smtp_is_only_for_loopback_and_the_password_stays_out_of_the
         .unwrap_err();
     assert!(e.to_string().contains("without encryption"), "{e}");
 
-    keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
+    mock_credential_store();
     let smtp = SmtpSettings {
         host: "smtp.example.com".into(),
         username: Some("patchdesk".into()),
@@ -558,6 +567,106 @@ async fn a_connection_check_explains_what_is_wrong() {
         .unwrap();
     assert!(
         d[0].last_error.as_deref().unwrap().contains("530"),
+        "{:?}",
+        d[0].last_error
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_asks_for_a_login_gets_the_password_from_the_credential_store() {
+    mock_credential_store();
+    let f = fixture(&people(3, "user")).await;
+    let md = MailDev::start_with_login("patchdesk", "s3cret-pass");
+    let smtp = SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: md.smtp_port,
+        security: SmtpSecurity::Plain,
+        username: Some("patchdesk".into()),
+        ..SmtpSettings::default()
+    };
+    let s = MailSettings {
+        smtp: Some(smtp.clone()),
+        ..MailSettings::default()
+    };
+    // Without a saved password the error says where to set it.
+    settings::set(&f.pool, &CLOCK, "tester", &s).await.unwrap();
+    let e = Mailer::from_settings(&s, f.dir.path()).err().unwrap();
+    assert!(e.to_string().contains("needs a password"), "{e}");
+
+    settings::save(&f.pool, &CLOCK, "tester", &s, Some("wrong"))
+        .await
+        .unwrap();
+    let e = Mailer::from_settings(&s, f.dir.path())
+        .unwrap()
+        .check()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("user name or password"), "{e}");
+
+    settings::save(&f.pool, &CLOCK, "tester", &s, Some("s3cret-pass"))
+        .await
+        .unwrap();
+    let ok = Mailer::from_settings(&s, f.dir.path())
+        .unwrap()
+        .check()
+        .await
+        .unwrap();
+    assert!(ok.starts_with("Connected"), "{ok}");
+    let view = settings::view(&f.pool, f.dir.path()).await.unwrap();
+    assert!(view.password_saved);
+    let id = campaign::create(&f.pool, &CLOCK, "tester", &overnight(&f))
+        .await
+        .unwrap();
+    let (last, _) = send(&f, id).await;
+    assert_eq!((last.sent, last.failed), (3, 0));
+    assert_eq!(md.emails().len(), 3);
+}
+
+/// The server takes the message but answers after the client gave up: the row is sent
+/// again once, with the same Message-ID, and flagged as a possible duplicate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_that_comes_too_late_is_retried_once_with_the_same_message_id() {
+    let mut owners = people(5, "user");
+    owners.extend(people(1, "slow"));
+    let f = fixture(&owners).await;
+    let server = Scripted::start(None);
+    let s = MailSettings {
+        smtp: Some(SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: server.port,
+            security: SmtpSecurity::Plain,
+            timeout_secs: 2,
+            ..SmtpSettings::default()
+        }),
+        retry_base_secs: 1,
+        ..MailSettings::default()
+    };
+    settings::set(&f.pool, &CLOCK, "tester", &s).await.unwrap();
+    let id = campaign::create(&f.pool, &CLOCK, "tester", &overnight(&f))
+        .await
+        .unwrap();
+    let (last, _) = send(&f, id).await;
+    assert_eq!(
+        (last.sent, last.failed, last.possible_duplicates),
+        (6, 0, 1)
+    );
+    let slow: Vec<String> = server
+        .log()
+        .into_iter()
+        .filter(|(rcpt, _)| rcpt[0].starts_with("slow"))
+        .map(|(_, mid)| mid)
+        .collect();
+    assert_eq!(slow.len(), 2, "the server got it twice");
+    assert_eq!(slow[0], slow[1], "with the same Message-ID");
+    let d = campaign::deliveries(&f.pool, id, None, "slow", 10, 0)
+        .await
+        .unwrap();
+    assert!(d[0].possible_duplicate && d[0].state == "sent");
+    assert!(
+        d[0].last_error
+            .as_deref()
+            .unwrap()
+            .contains("same Message-ID"),
         "{:?}",
         d[0].last_error
     );

@@ -43,6 +43,15 @@ impl MailDev {
     }
 
     pub fn start_on(smtp_port: u16) -> MailDev {
+        Self::start_with(smtp_port, None)
+    }
+
+    /// maildev that asks for this user name and password.
+    pub fn start_with_login(user: &str, password: &str) -> MailDev {
+        Self::start_with(free_port(), Some((user, password)))
+    }
+
+    fn start_with(smtp_port: u16, login: Option<(&str, &str)>) -> MailDev {
         let bin = workspace().join("tests/smtp/node_modules/.bin/maildev");
         assert!(
             bin.exists(),
@@ -51,17 +60,19 @@ impl MailDev {
         );
         let dir = tempfile::tempdir().unwrap();
         let web_port = free_port();
-        let child = Command::new(bin)
-            .args(["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "-s"])
+        let mut cmd = Command::new(bin);
+        cmd.args(["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "-s"])
             .arg(smtp_port.to_string())
             .arg("-w")
             .arg(web_port.to_string())
             .arg("--mail-directory")
             .arg(dir.path())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting maildev");
+            .stderr(Stdio::null());
+        if let Some((user, password)) = login {
+            cmd.args(["--incoming-user", user, "--incoming-pass", password]);
+        }
+        let child = cmd.spawn().expect("starting maildev");
         let md = MailDev {
             child,
             smtp_port,
