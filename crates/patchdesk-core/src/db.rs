@@ -50,6 +50,37 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
     Ok(pool)
 }
 
+/// A JSON value of the settings table; the type's default when missing or unreadable
+/// (a setting saved by a newer version falls back rather than failing).
+pub async fn setting<T: serde::de::DeserializeOwned + Default>(
+    conn: &mut sqlx::SqliteConnection,
+    key: &str,
+) -> Result<T> {
+    let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(v.and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default())
+}
+
+/// Saves a JSON value in the settings table, inside the caller's transaction.
+pub async fn set_setting<T: serde::Serialize>(
+    conn: &mut sqlx::SqliteConnection,
+    key: &str,
+    value: &T,
+) -> Result<()> {
+    let json = serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(json)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Start a write transaction with `BEGIN IMMEDIATE`: a deferred transaction that
 /// reads and then writes fails under a second writer despite the busy timeout.
 pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {

@@ -16,6 +16,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+/// A connection check with the saved settings.
+async fn check_saved(f: &Fixture) -> patchdesk_core::Result<String> {
+    let s = settings::get(&f.pool).await?;
+    Mailer::from_settings(&s, f.dir.path())?.check().await
+}
+
 /// keyring-core's in-memory store, once for the whole test binary (tests run in parallel
 /// and the default store is global).
 fn mock_credential_store() {
@@ -530,12 +536,7 @@ async fn unencrypted_smtp_is_only_for_loopback_and_the_password_stays_out_of_the
 async fn a_connection_check_explains_what_is_wrong() {
     let f = fixture(&people(1, "user")).await;
     use_smtp(&f.pool, smtp::free_port(), SmtpSecurity::Plain, None).await;
-    let s = settings::get(&f.pool).await.unwrap();
-    let e = Mailer::from_settings(&s, f.dir.path())
-        .unwrap()
-        .check()
-        .await
-        .unwrap_err();
+    let e = check_saved(&f).await.unwrap_err();
     assert!(e.to_string().contains("nothing answers there"), "{e}");
 
     // A TLS server whose certificate authority is not trusted.
@@ -543,23 +544,15 @@ async fn a_connection_check_explains_what_is_wrong() {
     let (_, cert, key) = smtp::test_ca(certs.path());
     let server = Scripted::start(Some((&cert, &key)));
     use_smtp(&f.pool, server.port, SmtpSecurity::Starttls, None).await;
-    let s = settings::get(&f.pool).await.unwrap();
-    let e = Mailer::from_settings(&s, f.dir.path())
-        .unwrap()
-        .check()
-        .await
-        .unwrap_err();
+    let e = check_saved(&f).await.unwrap_err();
     assert!(e.to_string().contains("certificate"), "{e}");
 
     // Plain to a server that requires STARTTLS.
     use_smtp(&f.pool, server.port, SmtpSecurity::Plain, None).await;
-    let s = settings::get(&f.pool).await.unwrap();
-    let m = Mailer::from_settings(&s, f.dir.path()).unwrap();
-    // The check itself passes (NOOP needs no TLS); sending is refused with 530.
+    // Connecting works without TLS; sending is refused with 530.
     let id = campaign::create(&f.pool, &CLOCK, "tester", &overnight(&f))
         .await
         .unwrap();
-    drop(m);
     let (last, _) = send(&f, id).await;
     assert_eq!(last.failed, 1);
     let d = campaign::deliveries(&f.pool, id, None, "", 10, 0)
@@ -596,21 +589,13 @@ async fn a_server_that_asks_for_a_login_gets_the_password_from_the_credential_st
     settings::save(&f.pool, &CLOCK, "tester", &s, Some("wrong"))
         .await
         .unwrap();
-    let e = Mailer::from_settings(&s, f.dir.path())
-        .unwrap()
-        .check()
-        .await
-        .unwrap_err();
+    let e = check_saved(&f).await.unwrap_err();
     assert!(e.to_string().contains("user name or password"), "{e}");
 
     settings::save(&f.pool, &CLOCK, "tester", &s, Some("s3cret-pass"))
         .await
         .unwrap();
-    let ok = Mailer::from_settings(&s, f.dir.path())
-        .unwrap()
-        .check()
-        .await
-        .unwrap();
+    let ok = check_saved(&f).await.unwrap();
     assert!(ok.starts_with("Connected"), "{ok}");
     let view = settings::view(&f.pool, f.dir.path()).await.unwrap();
     assert!(view.password_saved);

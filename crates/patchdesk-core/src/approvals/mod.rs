@@ -279,12 +279,7 @@ pub async fn operator_for_os_user(
 }
 
 pub async fn policy(conn: &mut SqliteConnection) -> Result<Policy> {
-    let v: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'approval_policy'")
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(v.and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default())
+    crate::db::setting(conn, "approval_policy").await
 }
 
 pub async fn get_policy(pool: &SqlitePool) -> Result<Policy> {
@@ -311,10 +306,7 @@ pub async fn set_policy(
     }
     let mut tx = begin_write(pool).await?;
     let before = policy(&mut tx).await?;
-    sqlx::query("INSERT INTO settings (key, value) VALUES ('approval_policy', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        .bind(serde_json::to_string(p).map_err(|e| Error::Internal(e.to_string()))?)
-        .execute(&mut *tx)
-        .await?;
+    crate::db::set_setting(&mut tx, "approval_policy", p).await?;
     audit::record(
         &mut tx,
         clock.now(),

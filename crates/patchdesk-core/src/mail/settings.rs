@@ -179,11 +179,7 @@ pub fn is_loopback(host: &str) -> bool {
 }
 
 pub async fn load(conn: &mut SqliteConnection) -> Result<MailSettings> {
-    let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'mail'")
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(v.and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default())
+    crate::db::setting(conn, "mail").await
 }
 
 pub async fn get(pool: &SqlitePool) -> Result<MailSettings> {
@@ -199,10 +195,7 @@ pub async fn set(
 ) -> Result<()> {
     s.check()?;
     let mut tx = begin_write(pool).await?;
-    sqlx::query("INSERT INTO settings (key, value) VALUES ('mail', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        .bind(serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?)
-        .execute(&mut *tx)
-        .await?;
+    crate::db::set_setting(&mut tx, "mail", s).await?;
     // The settings hold no secret; they are recorded as they are.
     audit::record(
         &mut tx,
