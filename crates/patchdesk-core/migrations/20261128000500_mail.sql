@@ -61,17 +61,19 @@ CREATE TABLE campaign_messages (
 );
 CREATE INDEX campaign_messages_due ON campaign_messages(state, next_attempt_at);
 
--- One calendar reminder per phase and recipient: the UID stays, SEQUENCE rises when the
--- time changes or the reminder is called off.
+-- One calendar reminder per phase, kind of message and recipient (an overnight reminder
+-- and a deadline reminder are two events): the UID stays, SEQUENCE rises when the time
+-- changes or the reminder is called off.
 CREATE TABLE calendar_invites (
     phase_id  INTEGER NOT NULL REFERENCES phases(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
     email     TEXT NOT NULL COLLATE NOCASE,
     uid       TEXT NOT NULL UNIQUE,
     sequence  INTEGER NOT NULL,
     start_at  INTEGER NOT NULL,
     end_at    INTEGER NOT NULL,
     cancelled INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (phase_id, email)
+    PRIMARY KEY (phase_id, kind, email)
 );
 
 -- Only one process sends at a time; a crashed holder is recognised by a stale heartbeat

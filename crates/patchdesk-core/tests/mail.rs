@@ -656,3 +656,48 @@ async fn a_reply_that_comes_too_late_is_retried_once_with_the_same_message_id() 
         d[0].last_error
     );
 }
+
+/// Pausing while messages go out: what was claimed but not started goes back to the
+/// queue untouched; sending again finishes the rest, nobody twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pausing_mid_send_stops_it_and_sending_again_finishes_without_repeats() {
+    let f = fixture(&people(200, "user")).await;
+    let md = MailDev::start();
+    let s = MailSettings {
+        smtp: Some(SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: md.smtp_port,
+            security: SmtpSecurity::Plain,
+            ..SmtpSettings::default()
+        }),
+        rate_per_second: Some(50),
+        ..MailSettings::default()
+    };
+    settings::set(&f.pool, &CLOCK, "tester", &s).await.unwrap();
+    let id = campaign::create(&f.pool, &CLOCK, "tester", &overnight(&f))
+        .await
+        .unwrap();
+    let pool = f.pool.clone();
+    let pauser = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        campaign::pause(&pool, &CLOCK, "tester", id).await.unwrap();
+    });
+    let (first, _) = send(&f, id).await;
+    pauser.await.unwrap();
+    let summary = campaign::summary(&f.pool, id).await.unwrap();
+    assert_eq!(summary.state, CampaignState::Paused);
+    assert!(
+        first.sent > 0 && first.sent < 200,
+        "paused mid-way: {first:?}"
+    );
+    assert_eq!(first.sending, 0, "nothing left half-claimed");
+    assert_eq!(first.sent + first.queued, 200);
+    assert_eq!(md.emails().len() as i64, first.sent);
+
+    let (last, _) = send(&f, id).await;
+    assert_eq!(
+        (last.sent, last.failed, last.possible_duplicates),
+        (200, 0, 0)
+    );
+    assert_eq!(md.emails().len(), 200, "everybody once");
+}

@@ -31,8 +31,8 @@ pub async fn mail_template_reset(state: State<'_, AppState>, id: i64) -> CmdResu
 
 /// The template as it is being edited, rendered with sample data.
 #[tauri::command]
-pub fn mail_template_preview(source: TemplateSource) -> CmdResult<Rendered> {
-    Ok(template::preview(&source)?)
+pub fn mail_template_preview(source: TemplateSource, kind: Option<Kind>) -> CmdResult<Rendered> {
+    Ok(template::preview(&source, kind)?)
 }
 
 #[tauri::command]

@@ -61,7 +61,7 @@ export const queryKeys = {
   /** Pure functions of their input: never stale, never invalidated. */
   campaignDefaults: (kind: string) => ["mail-defaults", kind] as const,
   /** `source` is the serialised TemplateSource: equal texts share one render. */
-  mailTemplatePreview: (source: string) => ["mail-template-preview", source] as const,
+  mailTemplatePreview: (source: string, kind: string) => ["mail-template-preview", kind, source] as const,
   /**
    * The outbox's status, kept up to date by the sender's stream (which alone knows the rate
    * and whether the server is reachable): outside "mail", so invalidating never refetches it.

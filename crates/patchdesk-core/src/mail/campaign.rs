@@ -494,7 +494,8 @@ pub async fn create(
                 .unwrap_or_else(|| at(available).with_timezone(&zone).date_naive());
             let start = resolve(zone, day.and_time(parse_time(&r.time)?));
             let end = start + chrono::Duration::minutes(r.minutes.into());
-            let (uid, seq) = upsert_invite(&mut tx, phase_id, &email, &domain, start, end).await?;
+            let (uid, seq) =
+                upsert_invite(&mut tx, phase_id, req.kind, &email, &domain, start, end).await?;
             invite = (Some(uid), Some(seq));
             times = Some((start.timestamp(), end.timestamp()));
         }
@@ -562,6 +563,7 @@ fn primary_site(computers: &[RowComputer]) -> (String, String) {
 async fn upsert_invite(
     conn: &mut SqliteConnection,
     phase_id: i64,
+    kind: Kind,
     email: &str,
     domain: &str,
     start: DateTime<Utc>,
@@ -569,9 +571,10 @@ async fn upsert_invite(
 ) -> Result<(String, i64)> {
     let existing: Option<(String, i64, i64, i64, bool)> = sqlx::query_as(
         "SELECT uid, sequence, start_at, end_at, cancelled FROM calendar_invites
-         WHERE phase_id = ? AND email = ?",
+         WHERE phase_id = ? AND kind = ? AND email = ?",
     )
     .bind(phase_id)
+    .bind(kind.as_str())
     .bind(email)
     .fetch_optional(&mut *conn)
     .await?;
@@ -582,24 +585,28 @@ async fn upsert_invite(
             }
             sqlx::query(
                 "UPDATE calendar_invites SET sequence = ?, start_at = ?, end_at = ?, cancelled = 0
-                 WHERE phase_id = ? AND email = ?",
+                 WHERE uid = ?",
             )
             .bind(seq + 1)
             .bind(start.timestamp())
             .bind(end.timestamp())
-            .bind(phase_id)
-            .bind(email)
+            .bind(&uid)
             .execute(&mut *conn)
             .await?;
             Ok((uid, seq + 1))
         }
         None => {
-            let uid = format!("patchdesk-phase{phase_id}-{}@{domain}", short_hash(email));
+            let uid = format!(
+                "patchdesk-phase{phase_id}-{}-{}@{domain}",
+                kind.as_str().replace('_', "-"),
+                short_hash(email)
+            );
             sqlx::query(
-                "INSERT INTO calendar_invites (phase_id, email, uid, sequence, start_at, end_at)
-                 VALUES (?, ?, ?, 0, ?, ?)",
+                "INSERT INTO calendar_invites (phase_id, kind, email, uid, sequence, start_at, end_at)
+                 VALUES (?, ?, ?, ?, 0, ?, ?)",
             )
             .bind(phase_id)
+            .bind(kind.as_str())
             .bind(email)
             .bind(&uid)
             .bind(start.timestamp())
@@ -1257,9 +1264,10 @@ pub async fn retry_failed(
         Some("cancelled") => return Err(Error::Conflict(format!("campaign {id} is cancelled"))),
         _ => {}
     }
+    // Not the ones that may have been delivered already: a retry could be a third copy.
     let n = sqlx::query(
         "UPDATE campaign_messages SET state = 'queued', attempts = 0, next_attempt_at = ?
-         WHERE campaign_id = ? AND state = 'failed'",
+         WHERE campaign_id = ? AND state = 'failed' AND possible_duplicate = 0",
     )
     .bind(clock.now().timestamp())
     .bind(id)
@@ -1267,7 +1275,10 @@ pub async fn retry_failed(
     .await?
     .rows_affected();
     if n > 0 {
-        sqlx::query("UPDATE campaigns SET state = 'sending', completed_at = NULL WHERE id = ?")
+        // A completed campaign sends again; a paused or draft one stays as it is.
+        sqlx::query(
+            "UPDATE campaigns SET state = 'sending', completed_at = NULL WHERE id = ? AND state = 'completed'",
+        )
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -1292,13 +1303,11 @@ pub async fn retry_failed(
 pub async fn cancel(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) -> Result<u64> {
     let now = clock.now();
     let mut tx = begin_write(pool).await?;
-    let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT state, phase_id FROM campaigns WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (state, phase_id) =
-        row.ok_or_else(|| Error::NotFound(format!("no campaign with id {id}")))?;
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM campaigns WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let state = state.ok_or_else(|| Error::NotFound(format!("no campaign with id {id}")))?;
     if state == "cancelled" {
         return Err(Error::Conflict(format!(
             "campaign {id} is already cancelled"
@@ -1318,8 +1327,8 @@ pub async fn cancel(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) 
     .await?
     .rows_affected();
     // Reminders that went out (or may have) are taken back in the recipient's calendar.
-    let sent: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT m.email, m.name, m.data, m.invite_uid FROM campaign_messages m
+    let sent: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT m.email, m.name, m.data, m.invite_uid, m.invite_sequence FROM campaign_messages m
          WHERE m.campaign_id = ? AND m.purpose = 'notice' AND m.invite_uid IS NOT NULL
            AND (m.state IN ('sent', 'sending') OR m.possible_duplicate = 1)",
     )
@@ -1334,14 +1343,15 @@ pub async fn cancel(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) 
     .fetch_one(&mut *tx)
     .await?;
     let mut calloffs = 0u64;
-    for (email, name, data, uid) in sent {
+    for (email, name, data, uid, sent_seq) in sent {
+        // Only if this campaign's version is still the one in their calendar: a later
+        // update (or call-off) is not undone by cancelling an older campaign.
         let seq: Option<i64> = sqlx::query_scalar(
             "UPDATE calendar_invites SET sequence = sequence + 1, cancelled = 1
-             WHERE phase_id = ? AND email = ? AND uid = ? AND cancelled = 0 RETURNING sequence",
+             WHERE uid = ? AND sequence = ? AND cancelled = 0 RETURNING sequence",
         )
-        .bind(phase_id)
-        .bind(&email)
         .bind(&uid)
+        .bind(sent_seq)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(seq) = seq else { continue };

@@ -62,7 +62,8 @@ pub enum Until {
     Cancelled,
 }
 
-const STALE_SECS: i64 = 30;
+// A holder whose heartbeat (written every 5 s by its own task) is older than this is gone.
+const STALE_SECS: i64 = 60;
 const HEARTBEAT: Duration = Duration::from_secs(5);
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
@@ -276,6 +277,14 @@ struct Done {
     outcome: Outcome,
 }
 
+/// The state a row goes back to: queued, or cancelled when its campaign was called off
+/// meanwhile (its call-off messages still go).
+macro_rules! requeue {
+    () => {
+        "CASE WHEN purpose = 'notice' AND (SELECT c.state FROM campaigns c WHERE c.id = campaign_id) = 'cancelled' THEN 'cancelled' ELSE 'queued' END"
+    };
+}
+
 /// A result to write, with when it came in and how long the server is being waited for.
 struct Pending {
     done: Done,
@@ -299,48 +308,59 @@ async fn record(
         let (t, server_wait) = (*t, *server_wait);
         let attempts = d.row.attempts + 1;
         let q = match &d.outcome {
+            Outcome::NotSent => sqlx::query(concat!(
+                "UPDATE campaign_messages SET state = ",
+                requeue!(),
+                " WHERE id = ? AND state = 'sending'"
+            ))
+            .bind(d.row.id),
             Outcome::Sent => sqlx::query(
                 "UPDATE campaign_messages SET state = 'sent', sent_at = ?, attempts = ?,
-                   last_error = CASE WHEN possible_duplicate = 1 THEN last_error END WHERE id = ?",
+                   last_error = CASE WHEN possible_duplicate = 1 THEN last_error END
+                 WHERE id = ? AND state = 'sending'",
             )
             .bind(t)
             .bind(attempts)
             .bind(d.row.id),
             Outcome::Permanent(text) => sqlx::query(
-                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ? AND state = 'sending'",
             )
             .bind(attempts)
             .bind(text.clone())
             .bind(d.row.id),
             Outcome::Temporary(text) if attempts >= max_attempts => sqlx::query(
-                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ? AND state = 'sending'",
             )
             .bind(attempts)
             .bind(format!("gave up after {attempts} tries: {text}"))
             .bind(d.row.id),
             Outcome::Temporary(text) => {
                 let wait = retry_base.saturating_mul(1 << (attempts - 1).min(16)).min(86_400);
-                sqlx::query(
-                    "UPDATE campaign_messages SET state = 'queued', attempts = ?, next_attempt_at = ?,
-                       last_error = ? WHERE id = ?",
-                )
+                sqlx::query(concat!(
+                "UPDATE campaign_messages SET state = ",
+                requeue!(),
+                ", attempts = ?, next_attempt_at = ?,
+                       last_error = ? WHERE id = ? AND state = 'sending'"
+            ))
                 .bind(attempts)
                 .bind(t + wait)
                 .bind(text.clone())
                 .bind(d.row.id)
             }
             Outcome::Unknown(text) if d.row.possible_duplicate => sqlx::query(
-                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+                "UPDATE campaign_messages SET state = 'failed', attempts = ?, last_error = ? WHERE id = ? AND state = 'sending'",
             )
             .bind(attempts)
             .bind(format!(
                 "not known whether it was delivered, after one retry: {text}"
             ))
             .bind(d.row.id),
-            Outcome::Unknown(text) => sqlx::query(
-                "UPDATE campaign_messages SET state = 'queued', attempts = ?, possible_duplicate = 1,
-                   next_attempt_at = ?, last_error = ? WHERE id = ?",
-            )
+            Outcome::Unknown(text) => sqlx::query(concat!(
+                "UPDATE campaign_messages SET state = ",
+                requeue!(),
+                ", attempts = ?, possible_duplicate = 1,
+                   next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'sending'"
+            ))
             .bind(attempts)
             .bind(t + retry_base.min(60))
             .bind(format!(
@@ -348,9 +368,12 @@ async fn record(
             ))
             .bind(d.row.id),
             // Nothing reached the server: the try does not count.
-            Outcome::Unreachable(text) => sqlx::query(
-                "UPDATE campaign_messages SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?",
-            )
+            Outcome::Unreachable(text) => sqlx::query(concat!(
+                "UPDATE campaign_messages SET state = ",
+                requeue!(),
+                ", next_attempt_at = ?, last_error = ?
+                 WHERE id = ? AND state = 'sending'"
+            ))
             .bind(t + server_wait)
             .bind(text.clone())
             .bind(d.row.id),
@@ -389,7 +412,16 @@ impl Recorder {
                     take(m);
                 }
                 if !items.is_empty() {
-                    record(&pool, &items, max_attempts, retry_base).await?;
+                    // A busy database (another long writer) gets a few chances.
+                    let mut tries = 0;
+                    while let Err(e) = record(&pool, &items, max_attempts, retry_base).await {
+                        tries += 1;
+                        if tries == 3 {
+                            return Err(e);
+                        }
+                        tracing::warn!(error = %e, "recording sent mail failed; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
                 }
                 for f in flushes {
                     let _ = f.send(());
@@ -456,11 +488,71 @@ pub async fn run(
     progress: &(dyn Fn(&OutboxStatus) + Send + Sync),
 ) -> Result<OutboxStatus> {
     let lock = acquire(pool, clock.now()).await?;
-    let result = run_locked(pool, clock, mailer, until, cancel, progress, &lock).await;
+    // The heartbeat has its own task: a slow send or a long wait never lets it go stale.
+    let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = CancelToken::default();
+    let beat = tokio::spawn(heartbeat_loop(
+        pool.clone(),
+        lock.token.clone(),
+        lost.clone(),
+        stop.clone(),
+    ));
+    let mut queue = VecDeque::new();
+    let result = run_locked(
+        pool, clock, mailer, until, cancel, progress, &mut queue, &lost,
+    )
+    .await;
+    stop.cancel();
+    let _ = beat.await;
+    // Claimed but never started (an error ended the run): back as they were.
+    let ids: Vec<i64> = queue.iter().map(|r: &OutRow| r.id).collect();
+    let given_back = give_back(pool, &ids).await;
     let released = release(pool, &lock).await;
     let status = result?;
+    given_back?;
     released?;
     Ok(status)
+}
+
+async fn heartbeat_loop(
+    pool: SqlitePool,
+    token: String,
+    lost: Arc<std::sync::atomic::AtomicBool>,
+    stop: CancelToken,
+) {
+    let lock = Lock { token };
+    loop {
+        sleep_or_cancel(HEARTBEAT, &stop).await;
+        if stop.is_cancelled() {
+            return;
+        }
+        match heartbeat(&pool, &lock, crate::ports::SystemClock.now()).await {
+            Ok(()) => {}
+            Err(Error::Conflict(_)) => {
+                lost.store(true, std::sync::atomic::Ordering::SeqCst);
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "mail sender heartbeat failed"),
+        }
+    }
+}
+
+async fn give_back(pool: &SqlitePool, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(concat!(
+        "UPDATE campaign_messages SET state = ",
+        requeue!(),
+        "
+         WHERE state = 'sending' AND id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(serde_json::to_string(ids).map_err(|e| Error::Internal(e.to_string()))?)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -471,7 +563,8 @@ async fn run_locked(
     until: Until,
     cancel: &CancelToken,
     progress: &(dyn Fn(&OutboxStatus) + Send + Sync),
-    lock: &Lock,
+    queue: &mut VecDeque<OutRow>,
+    lost: &std::sync::atomic::AtomicBool,
 ) -> Result<OutboxStatus> {
     let settings = settings::get(pool).await?;
     let parallel = mailer.parallel();
@@ -481,14 +574,14 @@ async fn run_locked(
     let mut contexts: HashMap<i64, Arc<Context>> = HashMap::new();
     // Rows are claimed a few at a time and each result is recorded as soon as it is in,
     // so few rows are ever "sending": that is the after-data window a crash can hit.
-    let mut queue: VecDeque<OutRow> = VecDeque::new();
     let mut jobs: JoinSet<Done> = JoinSet::new();
     let mut server_wait: i64 = 0;
     let mut unreachable_round = false;
     let mut waiting_for_server: Option<String> = None;
     let started = Instant::now();
     let mut sent_in_run: u64 = 0;
-    let mut last_beat = Instant::now();
+    let mut last_housekeeping = Instant::now();
+    let mut states: HashMap<i64, (String, Instant)> = HashMap::new();
     let mut last_progress = Instant::now();
     let mut recorder = Recorder::start(
         pool.clone(),
@@ -508,10 +601,14 @@ async fn run_locked(
     };
     housekeeping(pool, clock.now()).await?;
     loop {
-        if last_beat.elapsed() >= HEARTBEAT {
-            heartbeat(pool, lock, clock.now()).await?;
+        if lost.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::Conflict(
+                "another PatchDesk took over sending mail".into(),
+            ));
+        }
+        if last_housekeeping.elapsed() >= HEARTBEAT {
             housekeeping(pool, clock.now()).await?;
-            last_beat = Instant::now();
+            last_housekeeping = Instant::now();
         }
         let mut done: Vec<Done> = Vec::new();
         // Keep `parallel` messages in flight (none new while the server is unreachable).
@@ -520,13 +617,36 @@ async fn run_locked(
                 queue.extend(claim(pool, clock.now(), (parallel * 2) as i64).await?);
             }
             let Some(row) = queue.pop_front() else { break };
+            // Paused or cancelled since it was claimed: not sent (call-offs always go).
+            if row.purpose == "notice"
+                && campaign_state(pool, &mut states, row.campaign_id).await? != "sending"
+            {
+                done.push(Done {
+                    row,
+                    outcome: Outcome::NotSent,
+                });
+                continue;
+            }
             let ctx = match contexts.get(&row.campaign_id) {
                 Some(c) => c.clone(),
                 None => {
                     let mut conn = pool.acquire().await?;
-                    let c = Arc::new(campaign::load_context(&mut conn, row.campaign_id).await?);
-                    contexts.insert(row.campaign_id, c.clone());
-                    c
+                    match campaign::load_context(&mut conn, row.campaign_id).await {
+                        Ok(c) => {
+                            let c = Arc::new(c);
+                            contexts.insert(row.campaign_id, c.clone());
+                            c
+                        }
+                        Err(e) => {
+                            done.push(Done {
+                                row,
+                                outcome: Outcome::Permanent(format!(
+                                    "could not read the campaign: {e}"
+                                )),
+                            });
+                            continue;
+                        }
+                    }
                 }
             };
             let message = match campaign::build(&ctx, &row, clock.now()) {
@@ -599,21 +719,39 @@ async fn run_locked(
             unreachable_round = false;
         }
     }
-    // Cancelled: claimed rows that never started go back to the queue as they were.
-    if !queue.is_empty() {
-        let back: Vec<Done> = queue
-            .drain(..)
-            .map(|row| Done {
-                row,
-                outcome: Outcome::Unreachable("sending was stopped".into()),
-            })
-            .collect();
-        recorder.add(back, clock.now(), 0)?;
-    }
+    // Stopped: claimed rows that never started go back to the queue as they were.
+    let back: Vec<Done> = queue
+        .drain(..)
+        .map(|row| Done {
+            row,
+            outcome: Outcome::NotSent,
+        })
+        .collect();
+    recorder.add(back, clock.now(), 0)?;
     recorder.finish().await?;
     housekeeping(pool, clock.now()).await?;
     let s = report(sent_in_run, &waiting_for_server).await?;
     progress(&s);
+    Ok(s)
+}
+
+/// A campaign's state, read again when the cached one is older than a fifth of a second.
+async fn campaign_state(
+    pool: &SqlitePool,
+    cache: &mut HashMap<i64, (String, Instant)>,
+    id: i64,
+) -> Result<String> {
+    if let Some((s, at)) = cache.get(&id) {
+        if at.elapsed() < Duration::from_millis(200) {
+            return Ok(s.clone());
+        }
+    }
+    let s: String = sqlx::query_scalar("SELECT state FROM campaigns WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .unwrap_or_else(|| "cancelled".into());
+    cache.insert(id, (s.clone(), Instant::now()));
     Ok(s)
 }
 

@@ -308,7 +308,7 @@ pub async fn save(
     source: &TemplateSource,
 ) -> Result<Template> {
     let before = get(pool, id).await?;
-    check(source)?;
+    check(source, Some(before.kind))?;
     let mut tx = begin_write(pool).await?;
     sqlx::query("UPDATE mail_templates SET subject = ?, body = ?, updated_at = ? WHERE id = ?")
         .bind(&source.subject)
@@ -343,7 +343,7 @@ pub async fn reset(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) -
 
 /// Refuses a template that does not parse, uses an unknown variable, or fails on the
 /// sample data; the error names the part and, where minijinja knows it, the line.
-pub fn check(source: &TemplateSource) -> Result<()> {
+pub fn check(source: &TemplateSource, kind: Option<Kind>) -> Result<()> {
     let subject = crate::validate::text(&source.subject, MAX_SUBJECT)
         .map_err(|e| Error::invalid(format!("subject {e}")))?;
     if subject.is_empty() {
@@ -382,7 +382,24 @@ pub fn check(source: &TemplateSource) -> Result<()> {
             ));
         }
     }
-    render(source, &sample_context()).map(|_| ())
+    render(source, &sample_context()).map(|_| ())?;
+    // A campaign may have no flag or reminder, and only overnight ones have a night:
+    // what a template uses must be there, or guarded with {% if … %}.
+    if let Some(kind) = kind {
+        let mut bare = sample_json();
+        bare["flag"] = serde_json::Value::Null;
+        bare["reminder"] = serde_json::Value::Null;
+        if kind != Kind::Overnight {
+            bare["overnight"] = serde_json::Value::Null;
+        }
+        render(source, &value(bare)).map_err(|e| {
+            Error::invalid(format!(
+                "{e} (a campaign without a follow-up flag or calendar reminder{} has none: guard it with {{% if … %}})",
+                if kind == Kind::Overnight { "" } else { ", or not for one night," }
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 fn template_error(part: &str, e: &minijinja::Error) -> Error {
@@ -598,6 +615,11 @@ pub fn value(v: serde_json::Value) -> Value {
 
 /// Sample values for checking a template and for the editor's preview.
 pub fn sample_context() -> Value {
+    value(sample_json())
+}
+
+/// The same names and shapes a campaign's messages are rendered with.
+fn sample_json() -> serde_json::Value {
     let computers = vec![
         serde_json::json!({"name": "SEOUL-WS-0042", "site": "Seoul", "time_zone": "Asia/Seoul",
             "policy": "Auto download, notify for install", "available": "Wed 9 Dec 2026, 09:00 (KST)",
@@ -606,24 +628,24 @@ pub fn sample_context() -> Value {
             "policy": "Auto download, notify for install", "available": "Wed 9 Dec 2026, 09:00 (KST)",
             "deadline": "Wed 16 Dec 2026, 18:00 (KST)"}),
     ];
-    value(serde_json::json!({
+    serde_json::json!({
         "recipient": {"name": "Kim Min-jun", "email": "minjun.kim@example.com"},
         "computers": computers,
         "policy": {"key": "auto_download_notify_install", "label": "Auto download, notify for install"},
         "release": {"id": 12, "title": "December 2026 security updates", "kind": "normal"},
-        "phase": {"name": "Ring 1: early adopters", "position": 2},
+        "phase": {"name": "Ring 1: early adopters"},
         "available": "Wed 9 Dec 2026, 09:00 (KST)",
         "deadline": "Wed 16 Dec 2026, 18:00 (KST)",
         "overnight": {"date": "Thursday 10 December 2026"},
         "reminder": {"title": "Leave your computer on tonight", "start": "Thu 10 Dec 2026, 16:30 (KST)", "time": "16:30"},
         "flag": {"text": "Follow up", "due": "Wed 16 Dec 2026, 18:00 (KST)"},
         "sender": {"name": "IT Service Desk", "email": "servicedesk@example.com"},
-    }))
+    })
 }
 
 /// Renders a template as it is being edited, against the sample data.
-pub fn preview(source: &TemplateSource) -> Result<Rendered> {
-    check(source)?;
+pub fn preview(source: &TemplateSource, kind: Option<Kind>) -> Result<Rendered> {
+    check(source, kind)?;
     render(source, &sample_context())
 }
 
@@ -635,7 +657,7 @@ mod tests {
     fn every_default_renders_and_uses_only_known_variables() {
         for d in &DEFAULTS {
             let src = split_source(d.source);
-            check(&src).unwrap_or_else(|e| panic!("{}: {e}", d.name));
+            check(&src, Some(d.kind)).unwrap_or_else(|e| panic!("{}: {e}", d.name));
             let r = render(&src, &sample_context()).unwrap();
             assert!(r.html.contains("SEOUL-WS-0042"), "{}", d.name);
             assert!(!r.subject.contains('\n'));
@@ -676,24 +698,34 @@ mod tests {
             subject: "s".into(),
             body: "{{ recipient.name }} {{ secret_token }}".into(),
         };
-        let e = check(&bad).unwrap_err().to_string();
+        let e = check(&bad, None).unwrap_err().to_string();
         assert!(e.contains("secret_token"), "{e}");
         let nested = TemplateSource {
             subject: "s".into(),
             body: "{{ recipient.shoe_size }}".into(),
         };
-        assert!(check(&nested).is_err());
+        assert!(check(&nested, None).is_err());
         let looping = TemplateSource {
             subject: "s".into(),
             body: "{% for i in range(1000) %}{% for j in range(1000) %}x{% endfor %}{% endfor %}"
                 .into(),
         };
-        let e = check(&looping).unwrap_err().to_string();
+        let e = check(&looping, None).unwrap_err().to_string();
         assert!(e.contains("too long"), "{e}");
         let crlf = TemplateSource {
             subject: "a\r\nBcc: evil@example.com".into(),
             body: "b".into(),
         };
-        assert!(check(&crlf).is_err());
+        assert!(check(&crlf, None).is_err());
+        // A flag used without a guard fails when a campaign has none.
+        let unguarded = TemplateSource {
+            subject: "s".into(),
+            body: "Due {{ flag.due }}".into(),
+        };
+        assert!(check(&unguarded, None).is_ok());
+        let e = check(&unguarded, Some(Kind::Deadline))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("guard it"), "{e}");
     }
 }

@@ -25,6 +25,9 @@ pub enum Outcome {
     Unknown(String),
     /// No connection could be made: nothing was sent.
     Unreachable(String),
+    /// Not tried (sending stopped, or the campaign was paused or cancelled): the row goes
+    /// back as it was.
+    NotSent,
 }
 
 pub enum Mailer {
@@ -82,7 +85,7 @@ impl Mailer {
             Mailer::Smtp(c) => match c.open().await {
                 Ok(mut conn) => {
                     let encrypted = conn.is_encrypted();
-                    let _ = conn.quit().await;
+                    let _ = tokio::time::timeout(ABORT_WAIT, conn.quit()).await;
                     Ok(format!(
                         "Connected to {}{}",
                         c.label,
@@ -209,15 +212,20 @@ impl SmtpClient {
     async fn open(&self) -> std::result::Result<AsyncSmtpConnection, OpenError> {
         let addr = (self.settings.host.as_str(), self.settings.port);
         let mut conn = match (self.settings.security, &self.tls) {
-            (SmtpSecurity::Tls, Some(tls)) => AsyncSmtpConnection::connect_tokio1(
-                addr,
-                Some(self.timeout()),
-                &self.hello,
-                Some(tls.clone()),
-                None,
-            )
-            .await
-            .map_err(OpenError::Smtp)?,
+            // The TLS handshake and the greeting have no timeout of lettre's own.
+            (SmtpSecurity::Tls, Some(tls)) => {
+                timed(
+                    self.timeout(),
+                    AsyncSmtpConnection::connect_tokio1(
+                        addr,
+                        Some(self.timeout()),
+                        &self.hello,
+                        Some(tls.clone()),
+                        None,
+                    ),
+                )
+                .await?
+            }
             _ => {
                 let tcp =
                     tokio::time::timeout(self.timeout(), tokio::net::TcpStream::connect(addr))
@@ -269,8 +277,13 @@ impl SmtpClient {
                     return Outcome::Sent;
                 }
                 Err((before_data, e)) => {
-                    conn.abort().await;
+                    // A server that stopped answering may not answer QUIT either.
+                    if !matches!(e, StepError::Timeout(_)) {
+                        let _ = tokio::time::timeout(ABORT_WAIT, conn.abort()).await;
+                    }
                     return match (e.reply(), before_data) {
+                        // "421 idle timeout" on a kept connection: not the message's fault.
+                        (Some(false), true) if reused_try && e.code() == Some(421) => continue,
                         (Some(true), _) => Outcome::Permanent(e.text()),
                         (Some(false), _) => Outcome::Temporary(e.text()),
                         (None, true) if reused_try => continue,
@@ -331,6 +344,9 @@ impl SmtpClient {
     }
 }
 
+/// How long a broken connection gets to say goodbye.
+const ABORT_WAIT: Duration = Duration::from_secs(2);
+
 /// A failed SMTP step: the server's answer or the connection's error, or no answer in time.
 enum StepError {
     Smtp(lettre::transport::smtp::Error),
@@ -342,6 +358,12 @@ impl StepError {
         match self {
             StepError::Smtp(e) => chain(e),
             StepError::Timeout(d) => format!("no answer within {} s", d.as_secs()),
+        }
+    }
+    fn code(&self) -> Option<u16> {
+        match self {
+            StepError::Smtp(e) => e.status().and_then(|c| c.to_string().parse().ok()),
+            StepError::Timeout(_) => None,
         }
     }
     /// The server answered with a 4xx or 5xx code.
@@ -422,6 +444,7 @@ pub async fn send_now(mailer: &Mailer, message: &Message) -> Result<String> {
             "could not reach {}: {t}",
             mailer.describe()
         ))),
+        Outcome::NotSent => Err(Error::Internal("the message was not sent".into())),
     }
 }
 

@@ -56,8 +56,8 @@ export function TemplateEditor({ template: t, source, onChange }: TemplateEditor
   const serialised = JSON.stringify(source);
   const [settled] = useDebouncedValue(serialised, TEMPLATE_PREVIEW_DEBOUNCE_MS);
   const preview = useQuery({
-    queryKey: queryKeys.mailTemplatePreview(settled),
-    queryFn: () => mailTemplatePreview(JSON.parse(settled) as TemplateSource),
+    queryKey: queryKeys.mailTemplatePreview(settled, t.kind),
+    queryFn: () => mailTemplatePreview(JSON.parse(settled) as TemplateSource, t.kind),
     placeholderData: keepPreviousData,
     retry: false,
     staleTime: Infinity,

@@ -62,7 +62,10 @@ describe("mail templates", () => {
     await user.paste("Hi {{ recipient.name }}");
     await waitFor(() => expect(screen.queryByTestId("template-error")).not.toBeInTheDocument());
     await waitFor(() => expect(screen.getByTestId("template-save")).toBeEnabled());
-    expect(log.argsOf("mail_template_preview").at(-1)).toEqual({ source: { subject: templates[0]!.subject, body: "Hi {{ recipient.name }}" } });
+    expect(log.argsOf("mail_template_preview").at(-1)).toEqual({
+      source: { subject: templates[0]!.subject, body: "Hi {{ recipient.name }}" },
+      kind: templates[0]!.kind,
+    });
 
     await user.click(screen.getByTestId("template-save"));
     await waitFor(() => expect(log.argsOf("mail_template_save")).toHaveLength(1));

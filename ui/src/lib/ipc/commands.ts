@@ -297,7 +297,8 @@ export const mailTemplateSave = (id: number, source: TemplateSource) => call<Mai
 export const mailTemplateReset = (id: number) => call<MailTemplate>("mail_template_reset", { id });
 
 /** Renders a template as it is being edited with sample data; rejects with kind "invalid" naming the problem. */
-export const mailTemplatePreview = (source: TemplateSource) => call<Rendered>("mail_template_preview", { source });
+export const mailTemplatePreview = (source: TemplateSource, kind: MailKind | null) =>
+  call<Rendered>("mail_template_preview", { source, kind });
 
 /** Campaigns, newest first; `release` narrows the list to one release. */
 export const campaignList = (release: number | null) => call<CampaignSummary[]>("campaign_list", { release });
