@@ -71,7 +71,8 @@ pub struct CreateArgs {
     /// The phase's number in the plan (1 = first).
     #[arg(long)]
     phase: i64,
-    /// A kind (announcement, overnight, deadline, admin_notice) or a template's name.
+    /// A kind (announcement, overnight, deadline, rollout_completed, rollout_failed) or a
+    /// template's name.
     #[arg(long)]
     template: String,
     /// When it goes out by itself (UTC unless it carries an offset); without it the

@@ -2,7 +2,7 @@
 -- text per update-client policy (what a user must do differs); other kinds have one.
 CREATE TABLE mail_templates (
     id         INTEGER PRIMARY KEY,
-    kind       TEXT NOT NULL CHECK (kind IN ('announcement', 'overnight', 'deadline', 'admin_notice')),
+    kind       TEXT NOT NULL CHECK (kind IN ('announcement', 'overnight', 'deadline', 'rollout_completed', 'rollout_failed')),
     policy     TEXT CHECK (policy IS NULL OR policy IN ('notify_download', 'auto_download_notify_install',
                                                        'auto_download_scheduled', 'configmgr_advertised')),
     name       TEXT NOT NULL UNIQUE COLLATE NOCASE,

@@ -8,6 +8,7 @@ use common::mail_fixture::*;
 use common::smtp::{self, MailDev, Scripted};
 use patchdesk_core::mail::campaign::{self, CampaignState};
 use patchdesk_core::mail::outbox::{self, OutboxStatus, Until};
+use patchdesk_core::mail::template::Kind;
 use patchdesk_core::mail::{settings, MailSettings, Mailer, Secrets, SmtpSecurity, SmtpSettings};
 use patchdesk_core::ports::{CancelToken, SystemClock};
 use patchdesk_core::releases;
@@ -700,4 +701,48 @@ async fn pausing_mid_send_stops_it_and_sending_again_finishes_without_repeats() 
         (200, 0, 0)
     );
     assert_eq!(md.emails().len(), 200, "everybody once");
+}
+
+/// End users hear of a change while it is approved and running; administrators hear
+/// how it ended. Each kind refuses releases in other states, naming them.
+#[tokio::test]
+async fn each_kind_of_campaign_is_for_releases_in_its_own_states() {
+    let f = fixture(&people(2, "user")).await;
+    let mut req = overnight(&f);
+    req.kind = Kind::RolloutFailed;
+    req.reminder = None;
+    let e = campaign::create(&f.pool, &CLOCK, "tester", &req)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(
+        e.to_string().contains("is scheduled") && e.to_string().contains("halted"),
+        "{e}"
+    );
+    sqlx::query("UPDATE releases SET state = 'halted' WHERE id = ?")
+        .bind(f.release)
+        .execute(&f.pool)
+        .await
+        .unwrap();
+    let id = campaign::create(&f.pool, &CLOCK, "tester", &req)
+        .await
+        .unwrap();
+    let p = campaign::preview(&f.pool, &CLOCK, id, "user0000@example.com")
+        .await
+        .unwrap();
+    assert!(
+        p.rendered.subject.starts_with("Action needed"),
+        "{}",
+        p.rendered.subject
+    );
+    assert!(p.rendered.text.contains("PC-00000"));
+    // An overnight request for a halted release is still allowed; a completed one is not.
+    sqlx::query("UPDATE releases SET state = 'completed' WHERE id = ?")
+        .bind(f.release)
+        .execute(&f.pool)
+        .await
+        .unwrap();
+    assert!(campaign::create(&f.pool, &CLOCK, "tester", &overnight(&f))
+        .await
+        .is_err());
 }

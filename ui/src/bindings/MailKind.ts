@@ -3,4 +3,4 @@
 /**
  * What a template is for.
  */
-export type MailKind = "announcement" | "overnight" | "deadline" | "admin_notice";
+export type MailKind = "announcement" | "overnight" | "deadline" | "rollout_completed" | "rollout_failed";

@@ -87,7 +87,14 @@ pub fn defaults(kind: Kind) -> (Option<FlagSpec>, Option<ReminderSpec>) {
             }),
             None,
         ),
-        Kind::AdminNotice => (None, None),
+        Kind::RolloutCompleted => (None, None),
+        Kind::RolloutFailed => (
+            Some(FlagSpec {
+                text: "Check your computers".into(),
+                due_at: None,
+            }),
+            None,
+        ),
     }
 }
 
@@ -341,13 +348,23 @@ pub async fn create(
             .await?;
     let (title, state) =
         release.ok_or_else(|| Error::NotFound(format!("no release with id {}", req.release_id)))?;
-    if !matches!(
-        state.as_str(),
-        "approved" | "scheduled" | "in_progress" | "halted"
-    ) {
+    // End users hear of a change once it is approved and until it ends; administrators
+    // hear how it ended.
+    let allowed: &[&str] = match req.kind {
+        Kind::RolloutCompleted => &["in_progress", "completed", "review_due", "closed"],
+        Kind::RolloutFailed => &["in_progress", "halted", "rolled_back", "review_due"],
+        _ => &["approved", "scheduled", "in_progress", "halted"],
+    };
+    if !allowed.contains(&state.as_str()) {
         return Err(Error::Conflict(format!(
-            "\"{title}\" is {}: end users hear of a change once it is approved and until it ends",
-            state.replace('_', " ")
+            "\"{title}\" is {}: a {} campaign is for a release that is {}",
+            state.replace('_', " "),
+            req.kind.label().to_lowercase(),
+            allowed
+                .iter()
+                .map(|s| s.replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     type PhaseRow = (i64, String, i64, i64, i64, Option<String>, i64);

@@ -30,23 +30,27 @@ pub enum Kind {
     Overnight,
     /// Install-deadline reminder.
     Deadline,
-    /// Notice to the administrators of the computers in a phase.
-    AdminNotice,
+    /// To the administrators of the phase's computers: the rollout is complete.
+    RolloutCompleted,
+    /// To the administrators of the phase's computers: the rollout failed and is halted.
+    RolloutFailed,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::Announcement,
         Kind::Overnight,
         Kind::Deadline,
-        Kind::AdminNotice,
+        Kind::RolloutCompleted,
+        Kind::RolloutFailed,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Announcement => "announcement",
             Kind::Overnight => "overnight",
             Kind::Deadline => "deadline",
-            Kind::AdminNotice => "admin_notice",
+            Kind::RolloutCompleted => "rollout_completed",
+            Kind::RolloutFailed => "rollout_failed",
         }
     }
     pub fn label(self) -> &'static str {
@@ -54,7 +58,8 @@ impl Kind {
             Kind::Announcement => "Rollout announcement",
             Kind::Overnight => "Leave your computer on overnight",
             Kind::Deadline => "Deadline reminder",
-            Kind::AdminNotice => "Administrator notice",
+            Kind::RolloutCompleted => "Rollout completed (administrators)",
+            Kind::RolloutFailed => "Rollout failed (administrators)",
         }
     }
     pub fn parse(s: &str) -> Option<Kind> {
@@ -124,7 +129,7 @@ struct Default_ {
     source: &'static str,
 }
 
-const DEFAULTS: [Default_; 7] = [
+const DEFAULTS: [Default_; 8] = [
     Default_ {
         kind: Kind::Announcement,
         policy: Some(ClientPolicy::NotifyDownload),
@@ -164,10 +169,16 @@ const DEFAULTS: [Default_; 7] = [
         source: include_str!("../../../../assets/mail/deadline.md"),
     },
     Default_ {
-        kind: Kind::AdminNotice,
+        kind: Kind::RolloutCompleted,
         policy: None,
-        name: "Administrator notice",
-        source: include_str!("../../../../assets/mail/admin_notice.md"),
+        name: "Rollout completed",
+        source: include_str!("../../../../assets/mail/rollout_completed.md"),
+    },
+    Default_ {
+        kind: Kind::RolloutFailed,
+        policy: None,
+        name: "Rollout failed",
+        source: include_str!("../../../../assets/mail/rollout_failed.md"),
     },
 ];
 

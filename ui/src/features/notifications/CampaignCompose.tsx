@@ -13,12 +13,12 @@ import { invalidateMail, queryKeys } from "../../lib/queryKeys";
 import { STATE_LABELS } from "../approvals/labels";
 import { formatLocal } from "../releases/time";
 import { FlagCard, ReminderCard, SendTimeCard } from "./ComposeOptions";
-import { NOTIFIABLE_STATES, campaignProblem, emptyCampaignDraft, toNewCampaign, withDefaults, type CampaignDraft } from "./composeDraft";
+import { campaignProblem, notifiableStates, emptyCampaignDraft, toNewCampaign, withDefaults, type CampaignDraft } from "./composeDraft";
 import { MAIL_KINDS, MAIL_KIND_HELP, MAIL_KIND_LABELS } from "./labels";
 import { campaignHref, campaignsHref, mailSettingsHref, navigate } from "./routes";
 
-function releaseOption(r: ReleaseSummary) {
-  const ok = NOTIFIABLE_STATES.includes(r.state);
+function releaseOption(r: ReleaseSummary, kind: MailKind) {
+  const ok = notifiableStates(kind).includes(r.state);
   return { value: String(r.id), label: ok ? r.title : `${r.title} (${STATE_LABELS[r.state].toLowerCase()})`, disabled: !ok };
 }
 
@@ -83,7 +83,7 @@ export function CampaignCompose() {
     if (!campaignProblem(draft, phase)) create.mutate();
   };
 
-  const eligible = (releases.data ?? []).filter((r) => NOTIFIABLE_STATES.includes(r.state));
+  const eligible = (releases.data ?? []).filter((r) => notifiableStates(draft.kind).includes(r.state));
 
   return (
     <div className="page-scroll" data-testid="campaign-compose">
@@ -113,8 +113,11 @@ export function CampaignCompose() {
         {releases.isError && <ErrorAlert error={releases.error} onRetry={() => void releases.refetch()} />}
         {releases.data && eligible.length === 0 && (
           <Alert color="gray" variant="light" icon={<IconInfoCircle size={18} />} data-testid="campaign-no-release">
-            End users hear of a change once it is approved and until it ends: no release is approved, scheduled, in
-            progress or halted yet.
+            {MAIL_KIND_LABELS[draft.kind]} is for a release that is{" "}
+            {notifiableStates(draft.kind)
+              .map((st) => STATE_LABELS[st].toLowerCase())
+              .join(", ")}
+            : there is none yet.
           </Alert>
         )}
 
@@ -125,7 +128,7 @@ export function CampaignCompose() {
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             <NativeSelect
               label="Release"
-              data={[{ value: "", label: "Choose a release…" }, ...(releases.data ?? []).map(releaseOption)]}
+              data={[{ value: "", label: "Choose a release…" }, ...(releases.data ?? []).map((r) => releaseOption(r, draft.kind))]}
               value={draft.releaseId}
               onChange={(e) => setDraft((d) => ({ ...d, releaseId: e.currentTarget.value, phase: "" }))}
               data-testid="campaign-release"

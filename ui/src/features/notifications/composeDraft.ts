@@ -7,8 +7,20 @@ import type { ReminderSpec } from "../../bindings/ReminderSpec";
 import type { State } from "../../bindings/State";
 import { fromLocalInput, toLocalInput } from "../releases/time";
 
-/** End users hear of a change once it is approved and until it ends (the core's rule). */
-export const NOTIFIABLE_STATES: readonly State[] = ["approved", "scheduled", "inProgress", "halted"];
+/**
+ * The release states a kind of campaign is for (the core's rule): end users hear of a
+ * change once it is approved and until it ends; administrators hear how it ended.
+ */
+export function notifiableStates(kind: MailKind): readonly State[] {
+  switch (kind) {
+    case "rollout_completed":
+      return ["inProgress", "completed", "reviewDue", "closed"];
+    case "rollout_failed":
+      return ["inProgress", "halted", "rolledBack", "reviewDue"];
+    default:
+      return ["approved", "scheduled", "inProgress", "halted"];
+  }
+}
 
 export interface CampaignDraft {
   releaseId: string;

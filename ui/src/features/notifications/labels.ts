@@ -4,13 +4,14 @@ import type { MailKind } from "../../bindings/MailKind";
 import type { SmtpSecurity } from "../../bindings/SmtpSecurity";
 import type { DeliveryState } from "../../lib/ipc";
 
-export const MAIL_KINDS: MailKind[] = ["announcement", "overnight", "deadline", "admin_notice"];
+export const MAIL_KINDS: MailKind[] = ["announcement", "overnight", "deadline", "rollout_completed", "rollout_failed"];
 
 export const MAIL_KIND_LABELS: Record<MailKind, string> = {
   announcement: "Rollout announcement",
   overnight: "Leave your computer on overnight",
   deadline: "Deadline reminder",
-  admin_notice: "Administrator notice",
+  rollout_completed: "Rollout completed (administrators)",
+  rollout_failed: "Rollout failed (administrators)",
 };
 
 /** What each kind of message is for, shown under the picker. */
@@ -20,7 +21,8 @@ export const MAIL_KIND_HELP: Record<MailKind, string> = {
   overnight:
     "Asks owners to leave their computer on the night before it installs, with a calendar reminder that afternoon at their site's local time.",
   deadline: "Reminds owners that the install deadline is near and what happens then.",
-  admin_notice: "Tells the administrators of the phase's computers what will happen and when.",
+  rollout_completed: "Tells the administrators of the phase's computers that the rollout is complete.",
+  rollout_failed: "Tells the administrators of the phase's computers that the rollout failed and is halted, and what to check.",
 };
 
 export const CAMPAIGN_STATE_LABELS: Record<CampaignState, string> = {
