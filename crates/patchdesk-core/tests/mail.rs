@@ -269,6 +269,34 @@ fn python_check(dir: &Path) -> Vec<serde_json::Value> {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Every .eml of a folder read by mail-parser: one `To`, the flag headers on a notice,
+/// and the invitation attached.
+fn rust_parse_all(dir: &Path, flagged: bool) {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "eml") {
+            continue;
+        }
+        let raw = std::fs::read(&path).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw)
+            .unwrap_or_else(|| panic!("{} does not parse", path.display()));
+        assert_eq!(parsed.to().unwrap().iter().count(), 1, "{}", path.display());
+        let flag = parsed.header_raw("X-Message-Flag").map(str::trim);
+        assert_eq!(flag.is_some(), flagged, "{}", path.display());
+        if flagged {
+            assert_eq!(flag, Some("Leave your computer on"));
+            assert_eq!(parsed.header_raw("Importance").map(str::trim), Some("high"));
+        }
+        assert!(parsed
+            .attachments()
+            .any(|a| mail_parser::MimeHeaders::attachment_name(a) == Some("invite.ics")));
+        n += 1;
+    }
+    assert!(n > 0, "no messages in {}", dir.display());
+}
+
 async fn send_to_folder(f: &Fixture, id: i64, folder: &Path) {
     let s = MailSettings {
         outbox_dir: Some(folder.display().to_string()),
@@ -371,25 +399,8 @@ async fn messages_parse_with_independent_parsers_and_reminders_update_and_cancel
     );
     assert!(text.contains("16:30"), "{text}");
 
-    // The same message read by mail-parser (Rust, independent of lettre).
-    let raw = std::fs::read(
-        std::fs::read_dir(&first)
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .path(),
-    )
-    .unwrap();
-    let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
-    assert_eq!(parsed.to().unwrap().iter().count(), 1);
-    assert_eq!(
-        parsed.header_raw("X-Message-Flag").map(str::trim),
-        Some("Leave your computer on")
-    );
-    assert!(parsed
-        .attachments()
-        .any(|a| mail_parser::MimeHeaders::attachment_name(a) == Some("invite.ics")));
+    // The same messages read by mail-parser (Rust, independent of lettre).
+    rust_parse_all(&first, true);
 
     // The phase moves a day: the update keeps the UID and raises SEQUENCE.
     releases::move_phase(&f.pool, &CLOCK, "tester", f.phase_id, 86_400)
@@ -408,6 +419,7 @@ async fn messages_parse_with_independent_parsers_and_reminders_update_and_cancel
         .unwrap();
     send_to_folder(&f, update, &second).await;
     let updated = python_check(&second);
+    rust_parse_all(&second, true);
     for m in &updated {
         let before = msgs.iter().find(|x| x["to"] == m["to"]).unwrap();
         assert_eq!(m["cal"]["uid"], before["cal"]["uid"], "same UID");
@@ -424,6 +436,7 @@ async fn messages_parse_with_independent_parsers_and_reminders_update_and_cancel
     assert_eq!(n, 2);
     send_to_folder(&f, update, &third).await;
     let cancels = python_check(&third);
+    rust_parse_all(&third, false);
     assert_eq!(cancels.len(), 2);
     for m in &cancels {
         assert_eq!(m["cal"]["method"], "CANCEL");
