@@ -149,6 +149,15 @@ impl App {
         }
     }
 
+    /// The app with the demo organisation loaded from the first-run screen.
+    fn start_with_demo() -> App {
+        let app = App::start();
+        let s = &app.session;
+        s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
+        app.wait_total("inventory-total", 2000);
+        app
+    }
+
     fn screenshot(&self, name: &str) {
         let dir = target_dir().join("e2e");
         std::fs::create_dir_all(&dir).unwrap();
@@ -416,10 +425,8 @@ fn settled_preview(app: &App) -> u64 {
 
 #[test]
 fn build_a_collection_by_pointing_and_clicking_and_refuse_a_cycle() {
-    let app = App::start();
+    let app = App::start_with_demo();
     let s = &app.session;
-    s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
-    app.wait_total("inventory-total", 2000);
 
     s.click(&s.wait_for("[data-testid=nav-collections]", Duration::from_secs(10)));
     s.wait_for(
@@ -545,10 +552,8 @@ fn build_a_collection_by_pointing_and_clicking_and_refuse_a_cycle() {
 /// warning that the broad ring runs into the demo's year-end change freeze.
 #[test]
 fn plan_a_release_from_the_patch_tuesday_template_and_see_it_on_the_calendar() {
-    let app = App::start();
+    let app = App::start_with_demo();
     let s = &app.session;
-    s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
-    app.wait_total("inventory-total", 2000);
 
     s.click(&s.wait_for("[data-testid=nav-releases]", Duration::from_secs(10)));
     // The demo's own releases are listed.
@@ -630,10 +635,8 @@ fn plan_a_release_from_the_patch_tuesday_template_and_see_it_on_the_calendar() {
 /// refused); two approvers approve; the release is scheduled; the audit chain verifies.
 #[test]
 fn two_approvers_schedule_a_release_its_requester_cannot_approve() {
-    let app = App::start();
+    let app = App::start_with_demo();
     let s = &app.session;
-    s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
-    app.wait_total("inventory-total", 2000);
     s.click(&s.wait_for("[data-testid=nav-releases]", Duration::from_secs(10)));
     s.click(&s.wait_for(
         "[data-testid=release-from-template]",
@@ -777,10 +780,8 @@ fn preview_for(app: &App, search: &str, zone: &str) -> String {
 /// delivery log completes.
 #[test]
 fn compose_preview_and_send_the_overnight_campaign_to_the_outbox() {
-    let app = App::start();
+    let app = App::start_with_demo();
     let s = &app.session;
-    s.click(&s.wait_for("[data-testid=load-demo]", Duration::from_secs(60)));
-    app.wait_total("inventory-total", 2000);
 
     s.click(&s.wait_for("[data-testid=nav-notifications]", Duration::from_secs(10)));
     s.click(&s.wait_for("[data-testid=campaign-new]", Duration::from_secs(20)));

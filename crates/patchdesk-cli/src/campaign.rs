@@ -5,7 +5,7 @@ use crate::{print_json, short_time};
 use clap::{Args, Subcommand, ValueEnum};
 use patchdesk_core::mail::campaign::{self, CampaignSummary, FlagSpec, NewCampaign, ReminderSpec};
 use patchdesk_core::mail::outbox::{self, OutboxStatus, Until};
-use patchdesk_core::mail::{settings, template, Mailer, Secrets, SmtpSecurity, SmtpSettings};
+use patchdesk_core::mail::{settings, template, Mailer, Secrets, SmtpSecurity};
 use patchdesk_core::ports::{CancelToken, SystemClock};
 use patchdesk_core::{releases, validate, Error, SqlitePool};
 use std::io::Read;
@@ -302,11 +302,9 @@ pub async fn campaign(
                     Some(v) => Some(time_arg("--flag-due", v)?),
                     None => None,
                 };
-                (a.flag.is_some() || a.flag_due.is_some() || !base.text.is_empty()).then(|| {
-                    FlagSpec {
-                        text: a.flag.unwrap_or(base.text),
-                        due_at: due,
-                    }
+                Some(FlagSpec {
+                    text: a.flag.unwrap_or(base.text),
+                    due_at: due,
                 })
             };
             let wants_reminder = a.reminder_title.is_some()
@@ -560,7 +558,7 @@ pub async fn mail(
                     smtp.extra_ca_file = (!v.is_empty()).then_some(v);
                 }
                 smtp.allow_plain_remote |= a.allow_plain_remote;
-                s.smtp = Some(SmtpSettings { ..smtp });
+                s.smtp = Some(smtp);
             }
             settings::set(pool, &clock, &who.name, &s).await?;
             if json {

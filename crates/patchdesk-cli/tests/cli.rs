@@ -503,6 +503,21 @@ fn campaigns_through_the_cli_and_kill_9_mid_campaign_sends_nobody_two_messages()
         o
     };
     run(&["demo"]);
+    let create = |phase: &str, template: &str| {
+        patchdesk(
+            dir.path(),
+            &[
+                "campaign",
+                "create",
+                "--release",
+                "1",
+                "--phase",
+                phase,
+                "--template",
+                template,
+            ],
+        )
+    };
     let port = md.smtp_port.to_string();
     // Paced to about 300 a second, so the kills land mid-campaign.
     run(&[
@@ -519,48 +534,16 @@ fn campaigns_through_the_cli_and_kill_9_mid_campaign_sends_nobody_two_messages()
         "--sender-email",
         "it-servicedesk@contoso.example",
     ]);
-    let o = run(&[
-        "campaign",
-        "create",
-        "--release",
-        "1",
-        "--phase",
-        "3",
-        "--template",
-        "overnight",
-    ]);
+    let o = create("3", "overnight");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let id = String::from_utf8_lossy(&o.stdout).trim().to_string();
     assert_eq!(id, "1", "prints the new campaign's id");
 
     // Bad input is refused with the reason and creates nothing.
-    let o = patchdesk(
-        dir.path(),
-        &[
-            "campaign",
-            "create",
-            "--release",
-            "1",
-            "--phase",
-            "9",
-            "--template",
-            "overnight",
-        ],
-    );
+    let o = create("9", "overnight");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("has no phase 9"));
-    let o = patchdesk(
-        dir.path(),
-        &[
-            "campaign",
-            "create",
-            "--release",
-            "1",
-            "--phase",
-            "3",
-            "--template",
-            "newsletter",
-        ],
-    );
+    let o = create("3", "newsletter");
     assert!(String::from_utf8_lossy(&o.stderr).contains("no template or kind"));
 
     let status = json(&run(&["outbox", "status", "--json"]));

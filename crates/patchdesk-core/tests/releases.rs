@@ -9,8 +9,8 @@ use patchdesk_core::collections;
 use patchdesk_core::demo::{self, plans::TEMPLATE, DemoOptions};
 use patchdesk_core::ports::FixedClock;
 use patchdesk_core::releases::{
-    self, plan, schedule, templates, AdvanceMode, ConflictKind, EventKind, PhaseInput,
-    PlanTemplate, ReleaseInput, ReleaseKind, Risk,
+    self, plan, schedule, templates, ConflictKind, EventKind, PhaseInput, PlanTemplate,
+    ReleaseInput, ReleaseKind,
 };
 use patchdesk_core::{ErrorKind, SqlitePool};
 use std::process::Command;
@@ -21,39 +21,6 @@ async fn demo_db() -> (tempfile::TempDir, SqlitePool) {
         .await
         .unwrap();
     (dir, pool)
-}
-
-fn phase(name: &str, collection: i64, day: u32, days: i64) -> PhaseInput {
-    let available = Utc.with_ymd_and_hms(2026, 12, day, 1, 0, 0).unwrap();
-    PhaseInput {
-        id: None,
-        name: name.into(),
-        collection_id: Some(collection),
-        available_at: available,
-        deadline_at: available + Duration::days(days),
-        rerun_days: None,
-        success_percent: Some(95.0),
-        success_count: None,
-        failure_percent: 5.0,
-        advance: AdvanceMode::Manual,
-        advance_after_days: 0,
-        overnight_date: None,
-    }
-}
-
-fn release(title: &str, phases: Vec<PhaseInput>) -> ReleaseInput {
-    ReleaseInput {
-        title: title.into(),
-        description: String::new(),
-        kind: ReleaseKind::Normal,
-        risk: Risk::Low,
-        justification: String::new(),
-        requester: "Tester".into(),
-        rollback_plan: String::new(),
-        communication_plan: String::new(),
-        update_ids: Vec::new(),
-        phases,
-    }
 }
 
 async fn counts(pool: &SqlitePool) -> (i64, i64, i64, i64) {

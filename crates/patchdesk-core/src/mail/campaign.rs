@@ -21,6 +21,7 @@ use crate::db::begin_write;
 use crate::ics::{self, Invite, Method};
 use crate::inventory::ClientPolicy;
 use crate::ports::Clock;
+use crate::releases::at;
 use crate::releases::recurrence::resolve;
 use crate::{audit, validate, Error, Result};
 
@@ -288,7 +289,7 @@ pub(crate) struct OutRow {
     pub possible_duplicate: bool,
 }
 
-const OUT_COLUMNS: &str = "id, campaign_id, purpose, email, name, data, message_id, invite_uid, invite_sequence, attempts, possible_duplicate";
+pub(crate) const OUT_COLUMNS: &str = "id, campaign_id, purpose, email, name, data, message_id, invite_uid, invite_sequence, attempts, possible_duplicate";
 
 fn short_hash(s: &str) -> String {
     let d = Sha256::digest(s.to_lowercase().as_bytes());
@@ -555,10 +556,6 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-fn at(ts: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(ts, 0).unwrap_or_default()
 }
 
 /// The site most of a recipient's computers are at (ties: the first by name).
@@ -1429,8 +1426,6 @@ pub async fn resend_updated(
     };
     create(pool, clock, actor, &req).await
 }
-
-pub(crate) const OUT_SELECT: &str = OUT_COLUMNS;
 
 /// Builds every message of a campaign as it would be sent now, without sending: the
 /// check before a big send, and the render benchmark. Returns (messages, bytes).

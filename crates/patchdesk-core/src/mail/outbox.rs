@@ -19,7 +19,7 @@ use sqlx::SqlitePool;
 use tokio::task::JoinSet;
 use ts_rs::TS;
 
-use super::campaign::{self, Context, OutRow, OUT_SELECT};
+use super::campaign::{self, Context, OutRow, OUT_COLUMNS};
 use super::settings;
 use super::transport::{Mailer, Outcome};
 use crate::db::begin_write;
@@ -176,7 +176,7 @@ async fn claim(pool: &SqlitePool, now: DateTime<Utc>, limit: i64) -> Result<Vec<
         "UPDATE campaign_messages SET state = 'sending'
          WHERE id IN (SELECT m.id FROM campaign_messages m WHERE {DUE} AND m.next_attempt_at <= ?
                       ORDER BY m.next_attempt_at, m.id LIMIT ?)
-         RETURNING {OUT_SELECT}"
+         RETURNING {OUT_COLUMNS}"
     ))
     .bind(now.timestamp())
     .bind(limit)

@@ -2,14 +2,14 @@
 //! over all of them, scheduled. Shared by the mail tests and the mail benchmark.
 
 use super::*;
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use patchdesk_core::collections::{self, Scope};
 use patchdesk_core::import::ImportOptions;
 use patchdesk_core::inventory;
 use patchdesk_core::mail::campaign::{FlagSpec, NewCampaign, ReminderSpec};
 use patchdesk_core::mail::template::Kind;
 use patchdesk_core::ports::FixedClock;
-use patchdesk_core::releases::{self, AdvanceMode, PhaseInput, ReleaseInput, ReleaseKind, Risk};
+use patchdesk_core::releases::{self, PhaseInput};
 use patchdesk_core::SqlitePool;
 
 pub const CLOCK: FixedClock =
@@ -54,36 +54,15 @@ pub async fn fixture(owners: &[Owner<'_>]) -> Fixture {
         .await
         .unwrap();
     let all = collections::find(&pool, "All computers").await.unwrap();
-    let available = Utc.with_ymd_and_hms(2026, 12, 9, 0, 0, 0).unwrap();
+    let ring = PhaseInput {
+        overnight_date: NaiveDate::from_ymd_opt(2026, 12, 10),
+        ..phase("Ring 1", all, 9, 7)
+    };
     let release = releases::create(
         &pool,
         &CLOCK,
         "tester",
-        &ReleaseInput {
-            title: "December 2026 security updates".into(),
-            description: String::new(),
-            kind: ReleaseKind::Normal,
-            risk: Risk::Low,
-            justification: String::new(),
-            requester: "tester".into(),
-            rollback_plan: String::new(),
-            communication_plan: String::new(),
-            update_ids: Vec::new(),
-            phases: vec![PhaseInput {
-                id: None,
-                name: "Ring 1".into(),
-                collection_id: Some(all),
-                available_at: available,
-                deadline_at: available + Duration::days(7),
-                rerun_days: None,
-                success_percent: Some(95.0),
-                success_count: None,
-                failure_percent: 5.0,
-                advance: AdvanceMode::Manual,
-                advance_after_days: 0,
-                overnight_date: NaiveDate::from_ymd_opt(2026, 12, 10),
-            }],
-        },
+        &release("December 2026 security updates", vec![ring]),
     )
     .await
     .unwrap();

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use patchdesk_core::ports::NoProgress;
+use patchdesk_core::releases::{AdvanceMode, PhaseInput, ReleaseInput, ReleaseKind, Risk};
 use patchdesk_core::SqlitePool;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,41 @@ pub async fn fingerprint(pool: &SqlitePool) -> String {
     .await
     .unwrap();
     rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("\n")
+}
+
+/// A phase over `collection`, available on `day` December 2026 at 01:00 UTC, for `days` days.
+pub fn phase(name: &str, collection: i64, day: u32, days: i64) -> PhaseInput {
+    let available = Utc.with_ymd_and_hms(2026, 12, day, 1, 0, 0).unwrap();
+    PhaseInput {
+        id: None,
+        name: name.into(),
+        collection_id: Some(collection),
+        available_at: available,
+        deadline_at: available + chrono::Duration::days(days),
+        rerun_days: None,
+        success_percent: Some(95.0),
+        success_count: None,
+        failure_percent: 5.0,
+        advance: AdvanceMode::Manual,
+        advance_after_days: 0,
+        overnight_date: None,
+    }
+}
+
+/// A normal, low-risk release with these phases and nothing else.
+pub fn release(title: &str, phases: Vec<PhaseInput>) -> ReleaseInput {
+    ReleaseInput {
+        title: title.into(),
+        description: String::new(),
+        kind: ReleaseKind::Normal,
+        risk: Risk::Low,
+        justification: String::new(),
+        requester: "Tester".into(),
+        rollback_plan: String::new(),
+        communication_plan: String::new(),
+        update_ids: Vec::new(),
+        phases,
+    }
 }
 
 pub const NP: NoProgress = NoProgress;
