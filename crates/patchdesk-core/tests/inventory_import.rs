@@ -410,3 +410,93 @@ async fn partial_files_keep_what_they_do_not_say() {
         ]
     );
 }
+
+/// Rows are parsed on one thread and written on another, batch by batch. A site a file
+/// introduces deep into the file is created once and its computers land in it; a later
+/// row giving that site another zone is refused naming the line that introduced it.
+#[tokio::test]
+async fn sites_introduced_in_later_batches_are_created_once() {
+    let (dir, pool) = fresh_db().await;
+    let mut csv = String::from(HEADER);
+    let mut line = 1;
+    let mut row = |csv: &mut String, name: String, site: &str, tz: &str| {
+        csv.push_str(&format!(
+            "{name},{site},{tz},workstation,Windows 11 Enterprise,10.0.22631,A,a@corp.example,,1,\n"
+        ));
+        line += 1;
+        line
+    };
+    for i in 0..1500 {
+        row(&mut csv, format!("SEL-{i:05}"), "Seoul", "Asia/Seoul");
+    }
+    let busan_line = row(&mut csv, "PUS-00000".into(), "Busan", "Asia/Seoul");
+    for i in 1..700 {
+        row(&mut csv, format!("PUS-{i:05}"), "busan", "");
+    }
+    let clash = row(&mut csv, "PUS-99999".into(), "Busan", "Asia/Tokyo");
+    let f = write(dir.path(), "two-sites.csv", csv.as_bytes());
+    let r = import(&pool, &f, ImportOptions::default()).await.unwrap();
+    assert_eq!((r.rows_read, r.accepted, r.rejected), (2201, 2200, 1));
+    assert_eq!(r.rejections[0].line, clash);
+    assert!(
+        r.rejections[0]
+            .reason
+            .contains(&format!("Asia/Seoul on line {busan_line}")),
+        "{}",
+        r.rejections[0].reason
+    );
+    let per_site: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT s.name, s.time_zone, count(*) FROM computers c JOIN sites s ON s.id = c.site_id
+         GROUP BY s.id ORDER BY s.name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        per_site,
+        [
+            ("Busan".to_string(), "Asia/Seoul".to_string(), 700),
+            ("Seoul".to_string(), "Asia/Seoul".to_string(), 1500)
+        ]
+    );
+}
+
+/// A file in which every row is rejected still reports progress and can be cancelled:
+/// nothing is accepted, so the writer only hears of it through the parser's ticks.
+#[tokio::test]
+async fn a_file_of_rejected_rows_can_be_cancelled() {
+    use patchdesk_core::ports::Progress;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// Cancels once progress has been reported at all.
+    struct CancelOnFirstAdvance(AtomicU64);
+    impl Progress for CancelOnFirstAdvance {
+        fn advance(&self, done: u64) {
+            self.0.fetch_max(done, Ordering::SeqCst);
+        }
+        fn is_cancelled(&self) -> bool {
+            self.0.load(Ordering::SeqCst) > 0
+        }
+    }
+
+    let (dir, pool) = fresh_db().await;
+    let mut csv = String::from(HEADER);
+    for i in 0..50_000 {
+        csv.push_str(&format!(
+            "BAD-{i},Seoul,Asia/Seoul,robot,Win,10.0.1,A,a@corp.example,,1,\n"
+        ));
+    }
+    let f = write(dir.path(), "bad.csv", csv.as_bytes());
+    let size = csv.len() as u64;
+    let progress = CancelOnFirstAdvance(AtomicU64::new(0));
+    let e = import_computers(&pool, &f, ImportOptions::default(), &progress, &BY)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
+    let reached = progress.0.load(Ordering::SeqCst);
+    assert!(
+        reached > 0 && reached < size / 2,
+        "stopped early: {reached} of {size} bytes"
+    );
+    assert_eq!(fingerprint(&pool).await, "");
+}

@@ -1,7 +1,7 @@
 //! CSV import of computers: strict parsing, per-row report, one transaction.
 
 use super::{upsert_computers, AgentState, ClientPolicy, ComputerRecord, Role};
-use crate::csvread::Record;
+use crate::csvread::{CsvReader, Record};
 use crate::import::{
     check_shape, file_error, open_csv, ColumnSpec, HeaderMap, ImportOptions, ImportReport,
 };
@@ -9,6 +9,8 @@ use crate::ports::Progress;
 use crate::{db, validate, Error, Result};
 use sqlx::SqlitePool;
 use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::BufReader;
 use std::path::Path;
 use std::time::Instant;
 
@@ -203,11 +205,25 @@ fn update_columns(map: &HeaderMap) -> Vec<&'static str> {
 }
 
 struct SiteInfo {
+    /// The site's id; negative for a site this file introduces, until the writer creates it.
     id: i64,
     time_zone: String,
     /// Where the zone was first given: a line number, or 0 for "already in the database".
     from_line: u64,
 }
+
+/// What the parser hands the writer: accepted rows, the sites they introduce, and how far
+/// into the file it has read.
+struct Batch {
+    rows: Vec<ComputerRecord>,
+    /// (provisional negative id, name, time zone), each before the first row using it.
+    new_sites: Vec<(i64, String, String)>,
+    bytes_read: u64,
+}
+
+/// The parser also sends a batch after this many rows read, accepted or not, so that
+/// progress and cancellation reach a file of rejected rows too.
+const TICK_ROWS: u64 = 4096;
 
 /// Import computers from a CSV file. Rows are upserted by computer name.
 ///
@@ -223,7 +239,7 @@ pub async fn import_computers(
     by: &crate::audit::By<'_>,
 ) -> Result<ImportReport> {
     let started = Instant::now();
-    let (mut reader, size, header) = open_csv(path)?;
+    let (reader, size, header) = open_csv(path)?;
     let map = HeaderMap::build(&header, COMPUTER_COLUMNS, true)?;
     let mut report = ImportReport::new(path, options);
     report.ignored_columns = map.ignored.clone();
@@ -254,37 +270,135 @@ pub async fn import_computers(
             .into_iter()
             .map(|(n, r)| (n, Role::from_db(&r)))
             .collect();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut batch: Vec<ComputerRecord> = Vec::with_capacity(super::BATCH_ROWS);
     let suspended = if size > super::BULK_BYTES {
         super::suspend_indexes(&mut tx, "computers").await?
     } else {
         Vec::new()
     };
 
-    loop {
-        let rec = match reader.next_record() {
-            Ok(Some(r)) => r,
-            Ok(None) => break,
-            Err(e) => return Err(file_error(e)), // tx dropped: rolled back
-        };
-        report.rows_read += 1;
-        // Also between batches of rejected rows, so a file of bad rows can be cancelled.
-        if report.rows_read.is_multiple_of(1000) && progress.is_cancelled() {
-            return Err(Error::Cancelled);
+    // Parsing and validation run on a thread of their own while this task has SQLite
+    // write the previous batch: on two cores the two overlap instead of taking turns.
+    let (send, mut recv) = tokio::sync::mpsc::channel::<Batch>(2);
+    let parser = Parser {
+        map,
+        sites,
+        existing,
+        seen: HashMap::new(),
+        next_new_site: -1,
+        report,
+        path: path.to_path_buf(),
+        send,
+    };
+    let parsing = tokio::task::spawn_blocking(move || parser.run(reader));
+    let written: Result<()> = async {
+        let mut created: HashMap<i64, i64> = HashMap::new();
+        while let Some(mut batch) = recv.recv().await {
+            for (provisional, name, tz) in batch.new_sites.drain(..) {
+                created.insert(provisional, super::ensure_site(&mut tx, &name, &tz).await?);
+            }
+            for r in batch.rows.iter_mut().filter(|r| r.site_id < 0) {
+                r.site_id = created[&r.site_id];
+            }
+            upsert_computers(&mut tx, &mut batch.rows, &update_cols).await?;
+            progress.advance(batch.bytes_read);
+            if progress.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
         }
-        if !check_shape(&mut report, &map, &rec) {
-            continue;
+        Ok(())
+    }
+    .await;
+    // A parser still running stops at its next send; the transaction rolls back on drop.
+    drop(recv);
+    let parsed = parsing
+        .await
+        .map_err(|e| Error::Internal(format!("the CSV parser stopped: {e}")))?;
+    written?;
+    let mut report = parsed?;
+    super::restore_indexes(&mut tx, &suspended).await?;
+    progress.advance(size);
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    if options.dry_run || (options.all_or_nothing && report.rejected > 0) {
+        tx.rollback().await?;
+        return Ok(report);
+    }
+    if progress.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    crate::audit::record_import(&mut tx, by, "computers", &report).await?;
+    tx.commit().await?;
+    report.applied = true;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// Reads, validates and checks every row against the file so far and the database as it
+/// was when the import began; sends accepted rows in batches.
+struct Parser {
+    map: HeaderMap,
+    sites: HashMap<String, SiteInfo>,
+    existing: HashMap<String, Role>,
+    /// Names accepted so far, with their line.
+    seen: HashMap<String, u64>,
+    next_new_site: i64,
+    report: ImportReport,
+    path: std::path::PathBuf,
+    send: tokio::sync::mpsc::Sender<Batch>,
+}
+
+impl Parser {
+    fn run(mut self, mut reader: CsvReader<BufReader<File>>) -> Result<ImportReport> {
+        let mut batch = self.empty_batch();
+        let mut since_sent = 0;
+        while let Some(rec) = reader.next_record().map_err(file_error)? {
+            self.report.rows_read += 1;
+            since_sent += 1;
+            self.row(rec, &mut batch);
+            if batch.rows.len() >= super::BATCH_ROWS || since_sent >= TICK_ROWS {
+                batch.bytes_read = reader.bytes_read();
+                self.send(std::mem::replace(&mut batch, self.empty_batch()))?;
+                since_sent = 0;
+            }
+        }
+        if self.report.rows_read == 0 {
+            return Err(Error::invalid(format!(
+                "{} has a header but no data rows; nothing was imported",
+                self.path.display()
+            )));
+        }
+        batch.bytes_read = reader.bytes_read();
+        self.send(batch)?;
+        Ok(self.report)
+    }
+
+    fn empty_batch(&self) -> Batch {
+        Batch {
+            rows: Vec::with_capacity(super::BATCH_ROWS),
+            new_sites: Vec::new(),
+            bytes_read: 0,
+        }
+    }
+
+    /// The writer has gone (an error, or the user cancelled): stop reading.
+    fn send(&self, batch: Batch) -> Result<()> {
+        self.send.blocking_send(batch).map_err(|_| Error::Cancelled)
+    }
+
+    /// Accept `rec` into `batch`, or reject it in the report.
+    fn row(&mut self, rec: Record, batch: &mut Batch) {
+        let (map, report) = (&self.map, &mut self.report);
+        if !check_shape(report, map, &rec) {
+            return;
         }
         let mut rec = rec;
-        let row = match parse_row(&map, &mut rec) {
+        let row = match parse_row(map, &mut rec) {
             Ok(r) => r,
             Err((k, reason)) => {
                 report.reject(rec.line, k.and_then(|k| map.column_name(k)), reason);
-                continue;
+                return;
             }
         };
-        if let Some(first) = seen.get(&row.name) {
+        if let Some(first) = self.seen.get(&row.name) {
             report.reject(
                 rec.line,
                 map.column_name(NAME),
@@ -293,11 +407,11 @@ pub async fn import_computers(
                     row.name
                 ),
             );
-            continue;
+            return;
         }
         // Resolve the site: existing, new with a zone, or a clash of zones.
         let site_key = row.site.to_lowercase();
-        let site_id = match sites.get(&site_key) {
+        let site_id = match self.sites.get(&site_key) {
             Some(info) => {
                 if let Some(tz) = &row.time_zone {
                     if tz != &info.time_zone {
@@ -314,7 +428,7 @@ pub async fn import_computers(
                                 row.site, info.time_zone
                             ),
                         );
-                        continue;
+                        return;
                     }
                 }
                 info.id
@@ -329,10 +443,12 @@ pub async fn import_computers(
                             row.site
                         ),
                     );
-                    continue;
+                    return;
                 };
-                let id = super::ensure_site(&mut tx, &row.site, tz).await?;
-                sites.insert(
+                let id = self.next_new_site;
+                self.next_new_site -= 1;
+                batch.new_sites.push((id, row.site.clone(), tz.clone()));
+                self.sites.insert(
                     site_key,
                     SiteInfo {
                         id,
@@ -343,49 +459,17 @@ pub async fn import_computers(
                 id
             }
         };
-        seen.insert(row.name.clone(), rec.line);
+        self.seen.insert(row.name.clone(), rec.line);
         report.accepted += 1;
-        let role = match (row.role, existing.get(&row.name)) {
-            (Some(r), _) => r,
-            (None, Some(old)) => *old,
-            (None, None) => row.inferred_role,
-        };
-        if existing.contains_key(&row.name) {
+        let old_role = self.existing.get(&row.name).copied();
+        let role = row.role.or(old_role).unwrap_or(row.inferred_role);
+        if old_role.is_some() {
             report.updated += 1;
         } else {
             report.inserted += 1;
         }
-        batch.push(row.into_record(site_id, role));
-        if batch.len() >= super::BATCH_ROWS {
-            upsert_computers(&mut tx, &mut batch, &update_cols).await?;
-            progress.advance(reader.bytes_read());
-            if progress.is_cancelled() {
-                return Err(Error::Cancelled);
-            }
-        }
+        batch.rows.push(row.into_record(site_id, role));
     }
-    if report.rows_read == 0 {
-        return Err(Error::invalid(format!(
-            "{} has a header but no data rows; nothing was imported",
-            path.display()
-        )));
-    }
-    upsert_computers(&mut tx, &mut batch, &update_cols).await?;
-    super::restore_indexes(&mut tx, &suspended).await?;
-    progress.advance(size);
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
-    if options.dry_run || (options.all_or_nothing && report.rejected > 0) {
-        tx.rollback().await?;
-        return Ok(report);
-    }
-    if progress.is_cancelled() {
-        return Err(Error::Cancelled);
-    }
-    crate::audit::record_import(&mut tx, by, "computers", &report).await?;
-    tx.commit().await?;
-    report.applied = true;
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
-    Ok(report)
 }
 
 struct ParsedRow {
