@@ -40,7 +40,15 @@ fn computer(row: &SqliteRow) -> Computer {
     }
 }
 
-fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &ComputerQuery, now: DateTime<Utc>) {
+/// `keep_off_indexes` writes the role, policy and agent-state tests with a unary `+`, so
+/// that SQLite cannot answer them from an index and walks the sort column's index instead.
+fn push_filters(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    q: &ComputerQuery,
+    now: DateTime<Utc>,
+    keep_off_indexes: bool,
+) {
+    let plus = if keep_off_indexes { "+" } else { "" };
     qb.push(" WHERE 1=1");
     if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let cols = ["c.name", "c.owner_name", "c.owner_email", "c.department"];
@@ -55,16 +63,19 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &ComputerQuery, now: DateT
             .push(")");
     }
     if let Some(r) = q.role {
-        qb.push(" AND c.role = ").push_bind(r.as_str());
+        qb.push(format!(" AND {plus}c.role = "))
+            .push_bind(r.as_str());
     }
     if let Some(os) = q.os_name.as_deref().filter(|s| !s.is_empty()) {
         qb.push(" AND c.os_name = ").push_bind(os.to_string());
     }
     if let Some(p) = q.client_policy {
-        qb.push(" AND c.client_policy = ").push_bind(p.as_str());
+        qb.push(format!(" AND {plus}c.client_policy = "))
+            .push_bind(p.as_str());
     }
     if let Some(a) = q.agent_state {
-        qb.push(" AND c.agent_state = ").push_bind(a.as_str());
+        qb.push(format!(" AND {plus}c.agent_state = "))
+            .push_bind(a.as_str());
     }
     if let Some(d) = q.last_seen_within_days {
         let since = (now - Duration::days(d as i64)).timestamp();
@@ -98,6 +109,18 @@ fn order_by(sort: ComputerSort) -> &'static str {
     }
 }
 
+/// Sorts that have an index of their own to walk in order.
+fn has_own_index(sort: ComputerSort) -> bool {
+    matches!(
+        sort,
+        ComputerSort::Name
+            | ComputerSort::LastSeen
+            | ComputerSort::LastRun
+            | ComputerSort::OsVersion
+            | ComputerSort::FreeDisk
+    )
+}
+
 /// One page of computers matching `q`, with the total count. `now` anchors "last seen".
 pub async fn list_computers(
     pool: &SqlitePool,
@@ -121,8 +144,24 @@ pub async fn list_computers(
         )));
     }
     let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM computers c");
-    push_filters(&mut count, q, now);
+    push_filters(&mut count, q, now, false);
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+
+    // The count tells how dense the matches are, which decides the page's plan. Walking
+    // the sort column's index, skipping rows that do not match, reaches offset + limit
+    // matches after about (offset + limit) × all / total rows; finding the matches over
+    // the targeting index and sorting them costs about `total`. Without this SQLite
+    // picks the second for "role = workstation" (it has no statistics), and a page of
+    // workstations sorted by OS version took 150 ms instead of 18 ms.
+    let walk = if has_own_index(q.sort) && q.site_id.is_none() && q.collection_id.is_none() {
+        let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM computers")
+            .fetch_one(pool)
+            .await?;
+        let wanted = (q.offset as i64).saturating_add(limit as i64);
+        (total as i128) * (total as i128) >= (wanted as i128) * (all as i128)
+    } else {
+        false
+    };
 
     // Find the page's ids first, over the indexes only, then fetch those rows: OFFSET
     // then skips index entries instead of building and discarding whole joined rows.
@@ -140,7 +179,7 @@ pub async fn list_computers(
     if q.sort == ComputerSort::Site {
         qb.push(" JOIN sites s ON s.id = c.site_id");
     }
-    push_filters(&mut qb, q, now);
+    push_filters(&mut qb, q, now, walk);
     qb.push(&order)
         .push(" LIMIT ")
         .push_bind(limit as i64)
