@@ -1,12 +1,13 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { MailTemplate } from "../../bindings/MailTemplate";
 import type { TemplateSource } from "../../bindings/TemplateSource";
 import { outboxHandlers, templates } from "../../test/mail";
 import { mockCommands } from "../../test/ipc";
 import { renderWithProviders } from "../../test/render";
 import { NotificationsPage } from "./NotificationsPage";
+import { clearTemplateDrafts } from "./templateDrafts";
 
 function render(hash = "#/notifications/templates") {
   window.location.hash = hash;
@@ -29,6 +30,8 @@ function render(hash = "#/notifications/templates") {
 }
 
 describe("mail templates", () => {
+  beforeEach(clearTemplateDrafts);
+
   it("groups templates by kind, with each announcement's client policy", async () => {
     const { user } = render();
     const groups = await screen.findAllByTestId("template-group");
@@ -84,5 +87,20 @@ describe("mail templates", () => {
     await user.click(await screen.findByTestId("template-reset-confirm"));
     await waitFor(() => expect(log.argsOf("mail_template_reset")).toEqual([{ id: 3 }]));
     await waitFor(() => expect(screen.getByTestId("template-body")).toHaveValue(templates[2]!.body));
+  });
+
+  it("keeps unsaved edits when the page is left and opened again", async () => {
+    const first = render("#/notifications/templates/1");
+    const body = await screen.findByTestId("template-body");
+    await first.user.clear(body);
+    await first.user.paste("Kept {{ recipient.name }}");
+    await waitFor(() => expect(screen.getByTestId("templates-unsaved")).toHaveTextContent("1 unsaved"));
+    first.unmount();
+
+    render("#/notifications/templates/1");
+    expect(await screen.findByTestId("template-body")).toHaveValue("Kept {{ recipient.name }}");
+    expect(screen.getByTestId("template-editor")).toHaveAttribute("data-dirty");
+    const item = screen.getAllByTestId("template-item").find((el) => el.getAttribute("data-id") === "1")!;
+    expect(within(item).getByText("unsaved")).toBeInTheDocument();
   });
 });

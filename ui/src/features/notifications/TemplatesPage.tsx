@@ -1,7 +1,6 @@
 import { Badge, Card, Center, Loader, NavLink, ScrollArea, Text } from "@mantine/core";
 import { IconMail } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import type { MailTemplate } from "../../bindings/MailTemplate";
 import type { TemplateSource } from "../../bindings/TemplateSource";
 import { EmptyState } from "../../components/EmptyState";
@@ -12,6 +11,7 @@ import { policyLabel } from "../inventory/labels";
 import { MAIL_KINDS, MAIL_KIND_LABELS } from "./labels";
 import { NotificationsHeader } from "./NotificationsHeader";
 import { templateHref } from "./routes";
+import { setTemplateDraft, useTemplateDrafts } from "./templateDrafts";
 import { TemplateEditor } from "./TemplateEditor";
 
 function TemplateList({ templates, selected, edited }: { templates: MailTemplate[]; selected: number; edited: ReadonlySet<number> }) {
@@ -57,8 +57,8 @@ function TemplateList({ templates, selected, edited }: { templates: MailTemplate
 /** The templates campaigns copy their text from, per kind (and per update-client policy for announcements). */
 export function TemplatesPage({ selected }: { selected: number | null }) {
   const list = useQuery({ queryKey: queryKeys.mailTemplates, queryFn: mailTemplateList });
-  // Unsaved edits per template: switching templates keeps them.
-  const [drafts, setDrafts] = useState<ReadonlyMap<number, TemplateSource>>(new Map());
+  // Unsaved edits per template: switching templates, tabs or areas keeps them.
+  const drafts = useTemplateDrafts();
 
   let body;
   if (list.isPending) {
@@ -73,14 +73,9 @@ export function TemplatesPage({ selected }: { selected: number | null }) {
     body = <EmptyState icon={IconMail} title="No templates" />;
   } else {
     const current = list.data.find((t) => t.id === selected) ?? list.data[0];
+    // Back to the saved text: nothing left to save.
     const setDraft = (source: TemplateSource | null) =>
-      setDrafts((all) => {
-        const next = new Map(all);
-        // Back to the saved text: nothing left to save.
-        if (source && (source.subject !== current.subject || source.body !== current.body)) next.set(current.id, source);
-        else next.delete(current.id);
-        return next;
-      });
+      setTemplateDraft(current.id, source && (source.subject !== current.subject || source.body !== current.body) ? source : null);
     body = (
       <div className="template-layout">
         <TemplateList templates={list.data} selected={current.id} edited={new Set(drafts.keys())} />
