@@ -100,8 +100,9 @@ export function TemplateEditor({ template: t, source, onChange }: TemplateEditor
   return (
     <div className="template-editor" data-testid="template-editor" data-id={t.id} data-dirty={dirty || undefined}>
       <Stack gap="sm" className="template-form">
-        <Group justify="space-between" align="flex-start" wrap="nowrap">
-          <div>
+        {/* The actions move under the title when the column is too narrow for both. */}
+        <Group justify="space-between" align="flex-start" gap="sm">
+          <div className="template-title">
             <Title order={3} fz="h4">
               {t.name}
             </Title>
@@ -121,7 +122,7 @@ export function TemplateEditor({ template: t, source, onChange }: TemplateEditor
               )}
             </Group>
           </div>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" ml="auto">
             {dirty && (
               <Button variant="subtle" color="gray" onClick={() => onChange(null)} data-testid="template-discard">
                 Discard changes
