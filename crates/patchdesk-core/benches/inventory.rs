@@ -11,7 +11,7 @@ use patchdesk_core::inventory::{
     import_computers, list_computers, list_sites, ComputerQuery, ComputerSort, Role,
 };
 use patchdesk_core::ports::NoProgress;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -54,6 +54,20 @@ static BY: patchdesk_core::audit::By<'static> = patchdesk_core::audit::By {
     actor: "benchmark",
     clock: &BENCH_CLOCK,
 };
+
+/// Runs the `sqlite3` shell on `db` with `args` (dot commands or SQL), asserting success.
+fn sqlite3(db: &Path, args: &[&str]) {
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("sqlite3 on PATH");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
 
 fn import(c: &mut Criterion) {
     let f = fixture();
@@ -144,20 +158,9 @@ fn import(c: &mut Criterion) {
                     rt.block_on(pool.close());
                     path
                 },
-                |path| {
-                    // A busy timeout as the app has: closing a pool may still be
-                    // finishing its checkpoint of the source when sqlite3 starts.
-                    let out = Command::new("sqlite3")
-                        .arg(&path)
-                        .args([".timeout 15000", &floor_script])
-                        .output()
-                        .expect("sqlite3 on PATH");
-                    assert!(
-                        out.status.success(),
-                        "{}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                },
+                // A busy timeout as the app has: closing a pool may still be finishing
+                // its checkpoint of the source when sqlite3 starts.
+                |path| sqlite3(&path, &[".timeout 15000", &floor_script]),
                 BatchSize::PerIteration,
             )
         },
@@ -169,19 +172,13 @@ fn import(c: &mut Criterion) {
                 f.root.join(format!("raw{n}.sqlite"))
             },
             |path| {
-                let out = Command::new("sqlite3")
-                    .arg(&path)
-                    .args([
+                sqlite3(
+                    &path,
+                    &[
                         ".mode csv",
                         &format!(".import {} computers", f.csv.display()),
-                    ])
-                    .output()
-                    .expect("sqlite3 on PATH");
-                assert!(
-                    out.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                    ],
+                )
             },
             BatchSize::PerIteration,
         )

@@ -209,6 +209,33 @@ impl HeaderMap {
     }
 }
 
+/// The end every import shares, once its rows are written in `tx`: roll back for a dry run
+/// or a refused file, stop when the user cancelled, else record the import in the audit
+/// trail and commit.
+pub async fn finish(
+    mut tx: sqlx::Transaction<'static, Sqlite>,
+    mut report: ImportReport,
+    options: ImportOptions,
+    progress: &dyn crate::ports::Progress,
+    by: &crate::audit::By<'_>,
+    what: &str,
+    started: std::time::Instant,
+) -> Result<ImportReport> {
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    if options.dry_run || (options.all_or_nothing && report.rejected > 0) {
+        tx.rollback().await?;
+        return Ok(report);
+    }
+    if progress.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    crate::audit::record_import(&mut tx, by, what, &report).await?;
+    tx.commit().await?;
+    report.applied = true;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
 /// Open `path` for a strict read and return the reader, its size and the header record.
 pub fn open_csv(path: &Path) -> Result<(CsvReader<BufReader<File>>, u64, Record)> {
     let file = File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;

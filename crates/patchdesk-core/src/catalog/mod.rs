@@ -392,18 +392,7 @@ pub async fn import_updates(
     }
     upsert_updates(&mut tx, &batch).await?;
     progress.advance(size);
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
-    if options.dry_run || (options.all_or_nothing && report.rejected > 0) {
-        tx.rollback().await?;
-        return Ok(report);
-    }
-    if progress.is_cancelled() {
-        return Err(Error::Cancelled);
-    }
-    crate::audit::record_import(&mut tx, by, "updates", &report).await?;
-    tx.commit().await?;
-    report.applied = true;
-    Ok(report)
+    crate::import::finish(tx, report, options, progress, by, "updates", started).await
 }
 
 fn update_from_row(r: &sqlx::sqlite::SqliteRow) -> Update {

@@ -314,22 +314,10 @@ pub async fn import_computers(
         .await
         .map_err(|e| Error::Internal(format!("the CSV parser stopped: {e}")))?;
     written?;
-    let mut report = parsed?;
+    let report = parsed?;
     super::restore_indexes(&mut tx, &suspended).await?;
     progress.advance(size);
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
-    if options.dry_run || (options.all_or_nothing && report.rejected > 0) {
-        tx.rollback().await?;
-        return Ok(report);
-    }
-    if progress.is_cancelled() {
-        return Err(Error::Cancelled);
-    }
-    crate::audit::record_import(&mut tx, by, "computers", &report).await?;
-    tx.commit().await?;
-    report.applied = true;
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
-    Ok(report)
+    crate::import::finish(tx, report, options, progress, by, "computers", started).await
 }
 
 /// Reads, validates and checks every row against the file so far and the database as it
