@@ -593,3 +593,59 @@ async fn a_draft_is_checked_for_conflicts_without_being_saved() {
         .unwrap_err();
     assert!(e.to_string().contains("at least one phase"));
 }
+
+/// Window fit groups each phase's computers by site and by the set of window collections
+/// they belong to. With a second window on the pilot ring, pilot computers have two
+/// windows and the rest of their site one; checked against the same grouping in SQL.
+#[tokio::test]
+async fn window_fit_groups_computers_by_site_and_window_collections() {
+    let (_d, pool) = demo_db().await;
+    let clock = FixedClock(now());
+    let pilot = collections::find(&pool, "Ring 0: pilot").await.unwrap();
+    releases::windows::create_window(
+        &pool,
+        &clock,
+        "Tester",
+        &releases::WindowInput {
+            collection_id: pilot,
+            name: "Pilot Fridays".into(),
+            recurrence: releases::recurrence::Recurrence::Weekly {
+                days: vec![releases::recurrence::Day::Fri],
+            },
+            start_time: "18:00".into(),
+            duration_minutes: 180,
+        },
+    )
+    .await
+    .unwrap();
+    let release: i64 = sqlx::query_scalar("SELECT min(id) FROM releases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut fit: Vec<(i64, String, i64, i64)> = plan::window_fit(&pool, release)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.phase_id, f.site, f.windows.len() as i64, f.computers))
+        .collect();
+    fit.sort();
+    let expected: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT phase, site, windows, COUNT(*) FROM (
+             SELECT p.id AS phase, s.name AS site,
+                    (SELECT COUNT(*) FROM maintenance_windows w JOIN collection_members x
+                       ON x.collection_id = w.collection_id WHERE x.computer_id = c.id) AS windows
+             FROM phases p JOIN collection_members m ON m.collection_id = p.collection_id
+             JOIN computers c ON c.id = m.computer_id JOIN sites s ON s.id = c.site_id
+             WHERE p.release_id = ?)
+         GROUP BY phase, site, windows ORDER BY phase, site, windows",
+    )
+    .bind(release)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        fit.iter().any(|f| f.2 == 2) && fit.iter().any(|f| f.2 == 1),
+        "pilot computers have two windows, the others one: {fit:?}"
+    );
+    assert_eq!(fit, expected);
+}

@@ -992,7 +992,7 @@ async fn stored_rules(
 }
 
 /// Ids as SQLite's `group_concat` gives them ("3,1,2"), sorted and without repeats.
-fn parse_ids(text: Option<String>) -> Result<Vec<i64>> {
+pub(crate) fn parse_ids(text: Option<String>) -> Result<Vec<i64>> {
     let mut ids = text
         .as_deref()
         .filter(|t| !t.is_empty())
