@@ -62,6 +62,10 @@ fn summary_list_and_errors_on_the_wire() {
         chrono_now(),
         false,
         &patchdesk_core::ports::NoProgress,
+        &patchdesk_core::audit::By {
+            actor: "test",
+            clock: &patchdesk_core::ports::FixedClock(chrono_now()),
+        },
     ))
     .unwrap();
     let page = invoke(&w, "inventory_list", json!({"query": {"sort": "lastSeen", "descending": true, "limit": 10, "role": "workstation"}})).unwrap();
@@ -165,6 +169,10 @@ fn collection_commands_round_trip_the_builder_and_name_errors() {
         chrono_now(),
         false,
         &patchdesk_core::ports::NoProgress,
+        &patchdesk_core::audit::By {
+            actor: "test",
+            clock: &patchdesk_core::ports::FixedClock(chrono_now()),
+        },
     ))
     .unwrap();
 

@@ -337,6 +337,11 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
     let pool: SqlitePool = patchdesk_core::db::open(&db_path).await?;
     match cli.command {
         Command::Demo(a) => {
+            let who = release::operator(&pool, None).await?;
+            let by = patchdesk_core::audit::By {
+                actor: &who.name,
+                clock: &clock,
+            };
             let bar = Bar::new(cli.json);
             let s = demo::load(
                 &pool,
@@ -347,6 +352,7 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
                 clock.now(),
                 a.replace,
                 &bar,
+                &by,
             )
             .await?;
             bar.finish();

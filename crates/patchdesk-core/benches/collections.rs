@@ -118,6 +118,10 @@ fn fixture() -> Fixture {
             now(),
             false,
             &NoProgress,
+            &patchdesk_core::audit::By {
+                actor: "benchmark",
+                clock: &clock,
+            },
         )
         .await
         .unwrap();

@@ -86,6 +86,7 @@ async fn setup() -> (tempfile::TempDir, SqlitePool, [i64; 4]) {
         now(),
         false,
         &NP,
+        &BY,
     )
     .await
     .unwrap();

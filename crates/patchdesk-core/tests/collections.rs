@@ -495,6 +495,7 @@ async fn demo_db() -> (tempfile::TempDir, SqlitePool) {
         now(),
         false,
         &NP,
+        &BY,
     )
     .await
     .unwrap();

@@ -13,7 +13,7 @@ use patchdesk_core::ErrorKind;
 #[tokio::test]
 async fn demo_is_realistic() {
     let (_dir, pool) = fresh_db().await;
-    let s = demo::load(&pool, DemoOptions::default(), now(), false, &NP)
+    let s = demo::load(&pool, DemoOptions::default(), now(), false, &NP, &BY)
         .await
         .unwrap();
     assert_eq!(s.computers, 2000);
@@ -107,10 +107,11 @@ async fn demo_refuses_a_non_empty_inventory_unless_replacing() {
         now(),
         false,
         &NP,
+        &BY,
     )
     .await
     .unwrap();
-    let e = demo::load(&pool, DemoOptions::default(), now(), false, &NP)
+    let e = demo::load(&pool, DemoOptions::default(), now(), false, &NP, &BY)
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
@@ -123,11 +124,37 @@ async fn demo_refuses_a_non_empty_inventory_unless_replacing() {
         now(),
         true,
         &NP,
+        &BY,
     )
     .await
     .unwrap();
     assert_eq!(s.computers, 70);
     assert_eq!(patchdesk_core::summary(&pool).await.unwrap().computers, 70);
+    // Both loads are in the audit trail, the second saying how much it replaced; the
+    // refused one left no row.
+    let loads: Vec<(String, String)> = sqlx::query_as(
+        "SELECT actor, detail FROM audit_log WHERE action = 'demo.load' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let details: Vec<serde_json::Value> = loads
+        .iter()
+        .map(|(actor, d)| {
+            assert_eq!(actor, BY.actor);
+            serde_json::from_str(d).unwrap()
+        })
+        .collect();
+    assert_eq!(details.len(), 2, "{loads:?}");
+    assert_eq!(
+        (&details[0]["computers"], &details[0]["replacedComputers"]),
+        (&50.into(), &0.into())
+    );
+    assert_eq!(
+        (&details[1]["computers"], &details[1]["replacedComputers"]),
+        (&70.into(), &50.into())
+    );
+    assert!(patchdesk_core::audit::verify(&pool, None).await.unwrap().ok);
     let e = demo::load(
         &pool,
         DemoOptions {
@@ -137,6 +164,7 @@ async fn demo_refuses_a_non_empty_inventory_unless_replacing() {
         now(),
         true,
         &NP,
+        &BY,
     )
     .await
     .unwrap_err();
@@ -169,7 +197,9 @@ async fn csv_export_is_deterministic_and_round_trips() {
     assert_ne!(ca, std::fs::read(b.path().join("computers.csv")).unwrap());
 
     let (_d1, loaded) = fresh_db().await;
-    demo::load(&loaded, opts, now(), false, &NP).await.unwrap();
+    demo::load(&loaded, opts, now(), false, &NP, &BY)
+        .await
+        .unwrap();
     let (_d2, imported) = fresh_db().await;
     let r = import_computers(
         &imported,
@@ -206,7 +236,7 @@ async fn csv_export_is_deterministic_and_round_trips() {
 #[tokio::test]
 async fn sorting_by_os_version_is_numeric() {
     let (_dir, pool) = fresh_db().await;
-    demo::load(&pool, DemoOptions::default(), now(), false, &NP)
+    demo::load(&pool, DemoOptions::default(), now(), false, &NP, &BY)
         .await
         .unwrap();
     let page = list_computers(

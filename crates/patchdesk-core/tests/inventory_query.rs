@@ -42,6 +42,7 @@ async fn filters_match_an_in_memory_reference() {
         now(),
         false,
         &NP,
+        &BY,
     )
     .await
     .unwrap();
@@ -152,6 +153,7 @@ async fn sorting_and_paging_are_stable() {
         now(),
         false,
         &NP,
+        &BY,
     )
     .await
     .unwrap();
@@ -246,6 +248,7 @@ async fn detail_shows_local_times_and_prerequisites() {
         now(),
         false,
         &NP,
+        &BY,
     )
     .await
     .unwrap();

@@ -17,7 +17,7 @@ use std::process::Command;
 
 async fn demo_db() -> (tempfile::TempDir, SqlitePool) {
     let (dir, pool) = fresh_db().await;
-    demo::load(&pool, DemoOptions::default(), now(), false, &NP)
+    demo::load(&pool, DemoOptions::default(), now(), false, &NP, &BY)
         .await
         .unwrap();
     (dir, pool)

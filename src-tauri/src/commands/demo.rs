@@ -1,5 +1,6 @@
 use crate::error::CmdResult;
 use crate::state::AppState;
+use patchdesk_core::audit::By;
 use patchdesk_core::demo::{self, DemoOptions, DemoSummary};
 use patchdesk_core::ports::ProgressEvent;
 use tauri::ipc::Channel;
@@ -17,5 +18,18 @@ pub async fn demo_load(
         ..DemoOptions::default()
     };
     let progress = state.progress(on_progress);
-    Ok(demo::load(&state.pool, options, state.clock.now(), false, &progress).await?)
+    let (_, actor) = state.actor();
+    let by = By {
+        actor: &actor,
+        clock: &*state.clock,
+    };
+    Ok(demo::load(
+        &state.pool,
+        options,
+        state.clock.now(),
+        false,
+        &progress,
+        &by,
+    )
+    .await?)
 }

@@ -569,6 +569,7 @@ pub async fn load(
     now: DateTime<Utc>,
     replace: bool,
     progress: &dyn Progress,
+    by: &crate::audit::By<'_>,
 ) -> Result<DemoSummary> {
     check(&options)?;
     let started = std::time::Instant::now();
@@ -621,6 +622,23 @@ pub async fn load(
     upsert_computers(&mut tx, &mut batch, &update_all).await?;
     restore_indexes(&mut tx, &suspended).await?;
     progress.advance(done);
+    // Loading it replaces whatever the inventory held: the trail says who and what.
+    crate::audit::record(
+        &mut tx,
+        by.clock.now(),
+        by.actor,
+        "demo.load",
+        "inventory",
+        None,
+        serde_json::json!({
+            "computers": done,
+            "seed": options.seed,
+            "sites": SITES.len(),
+            "updates": catalog.len(),
+            "replacedComputers": if replace { existing } else { 0 },
+        }),
+    )
+    .await?;
     tx.commit().await?;
     plans::ensure_rings(pool, now).await?;
     // Collections show real counts at once: the built-ins (and any others) are
