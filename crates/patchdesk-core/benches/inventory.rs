@@ -11,6 +11,7 @@ use patchdesk_core::inventory::{
     import_computers, list_computers, list_sites, ComputerQuery, ComputerSort, Role,
 };
 use patchdesk_core::ports::NoProgress;
+use patchdesk_core::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -55,6 +56,20 @@ static BY: patchdesk_core::audit::By<'static> = patchdesk_core::audit::By {
     clock: &BENCH_CLOCK,
 };
 
+/// A database at `path` holding the fixture's computers, imported by PatchDesk.
+fn imported(rt: &tokio::runtime::Runtime, f: &Fixture, path: &Path) -> SqlitePool {
+    let pool = rt.block_on(patchdesk_core::db::open(path)).unwrap();
+    rt.block_on(import_computers(
+        &pool,
+        &f.csv,
+        ImportOptions::default(),
+        &NoProgress,
+        &BY,
+    ))
+    .unwrap();
+    pool
+}
+
 /// Runs the `sqlite3` shell on `db` with `args` (dot commands or SQL), asserting success.
 fn sqlite3(db: &Path, args: &[&str]) {
     let out = Command::new("sqlite3")
@@ -78,15 +93,7 @@ fn import(c: &mut Criterion) {
     // fresh database with the same schema, pragmas and transaction, and the secondary
     // indexes built at the end, as the import does. Nothing is parsed or validated.
     let source = f.root.join("source.sqlite");
-    let pool = rt.block_on(patchdesk_core::db::open(&source)).unwrap();
-    rt.block_on(import_computers(
-        &pool,
-        &f.csv,
-        ImportOptions::default(),
-        &NoProgress,
-        &BY,
-    ))
-    .unwrap();
+    let pool = imported(&rt, &f, &source);
     let indexes: Vec<(String, String)> = rt
         .block_on(
             sqlx::query_as(
@@ -189,17 +196,7 @@ fn import(c: &mut Criterion) {
 fn page_query(c: &mut Criterion) {
     let f = fixture();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let pool = rt
-        .block_on(patchdesk_core::db::open(&f.root.join("query.sqlite")))
-        .unwrap();
-    rt.block_on(import_computers(
-        &pool,
-        &f.csv,
-        ImportOptions::default(),
-        &NoProgress,
-        &BY,
-    ))
-    .unwrap();
+    let pool = imported(&rt, &f, &f.root.join("query.sqlite"));
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
     let berlin = rt
         .block_on(list_sites(&pool))
