@@ -636,3 +636,50 @@ async fn with_per_phase_approval_a_rollout_starts_only_once_its_first_phase_is_a
         .unwrap();
     assert_eq!(s.state, State::InProgress);
 }
+
+/// At start-up the app acts as the person of the OS account; when no one claims the
+/// account it falls back to the first administrator added (the person created at the
+/// first start), not to whoever sorts first by name among the demo's people.
+#[tokio::test]
+async fn the_operator_is_the_os_accounts_person_or_the_first_administrator() {
+    let (_dir, pool) = fresh_db().await;
+    let clock = FixedClock(now());
+    let first = approvals::operator_for_os_user(&pool, &clock, "")
+        .await
+        .unwrap();
+    assert_eq!(first.name, "Operator");
+    assert!(first.roles.contains(&Role::Administrator));
+    demo::load(&pool, DemoOptions::default(), now(), false, &NP, &BY)
+        .await
+        .unwrap();
+    let names: Vec<String> = approvals::people(&pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert!(names.len() > 2 && names[0] < first.name, "{names:?}");
+    for os_user in ["", "someone-else"] {
+        let p = approvals::operator_for_os_user(&pool, &clock, os_user)
+            .await
+            .unwrap();
+        assert_eq!(p.id, first.id, "{os_user:?}");
+    }
+    let alice = approvals::create_person(
+        &pool,
+        &clock,
+        "test",
+        &PersonInput {
+            name: "Alice Example".into(),
+            email: String::new(),
+            os_user: "alice".into(),
+            roles: vec![Role::Requester],
+        },
+    )
+    .await
+    .unwrap();
+    let p = approvals::operator_for_os_user(&pool, &clock, "alice")
+        .await
+        .unwrap();
+    assert_eq!(p.id, alice.id);
+}

@@ -237,20 +237,24 @@ pub async fn create_person(
     Ok(p)
 }
 
-/// The person a start-up defaults to: the one whose OS account this is; with nobody in
-/// the directory yet, a first person for this account with every role.
+/// The person a start-up defaults to: the one whose OS account this is; else the first
+/// administrator added; with nobody in the directory yet, a first person for this
+/// account with every role.
 pub async fn operator_for_os_user(
     pool: &SqlitePool,
     clock: &dyn Clock,
     os_user: &str,
 ) -> Result<Person> {
-    let all = people(pool).await?;
+    let mut all = people(pool).await?;
     if let Some(p) = all
         .iter()
         .find(|p| !p.os_user.is_empty() && p.os_user == os_user)
     {
         return Ok(p.clone());
     }
+    // No one claims this account: the first administrator added, which is the person
+    // created for whoever started PatchDesk first, not whoever sorts first by name.
+    all.sort_by_key(|p| (!p.roles.contains(&Role::Administrator), p.id));
     if let Some(p) = all.into_iter().next() {
         return Ok(p);
     }
