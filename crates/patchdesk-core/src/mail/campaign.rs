@@ -744,12 +744,25 @@ pub(crate) fn build(
     row: &OutRow,
     now: DateTime<Utc>,
 ) -> Result<(Message, Rendered, Option<String>)> {
-    let data: RowData = serde_json::from_str(&row.data)
-        .map_err(|_| Error::Internal(format!("outbox row {}: data unreadable", row.id)))?;
+    build_from(ctx, row, &row_data(row)?, now)
+}
+
+fn row_data(row: &OutRow) -> Result<RowData> {
+    serde_json::from_str(&row.data)
+        .map_err(|_| Error::Internal(format!("outbox row {}: data unreadable", row.id)))
+}
+
+/// [`build`] with the row's data already decoded.
+fn build_from(
+    ctx: &Context,
+    row: &OutRow,
+    data: &RowData,
+    now: DateTime<Utc>,
+) -> Result<(Message, Rendered, Option<String>)> {
     let tz: Tz = data.tz.parse().unwrap_or(chrono_tz::UTC);
     let calloff = row.purpose == "cancel";
     let rendered = if calloff {
-        calloff_text(ctx, &data, tz)
+        calloff_text(ctx, data, tz)
     } else {
         let source = ctx
             .templates
@@ -757,7 +770,7 @@ pub(crate) fn build(
             .or_else(|| ctx.templates.get(""))
             .or_else(|| ctx.templates.values().next())
             .ok_or_else(|| Error::Internal(format!("campaign {}: no template", ctx.id)))?;
-        template::render(source, &context_value(ctx, row, &data))?
+        template::render(source, &context_value(ctx, row, data))?
     };
     let calendar = match (&ctx.reminder, data.reminder, &row.invite_uid) {
         (Some(r), Some((s, e)), Some(uid)) => Some(ics::invite(
@@ -1114,9 +1127,8 @@ pub async fn recipients(
 }
 
 fn preview_row(ctx: &Context, row: &OutRow, now: DateTime<Utc>) -> Result<Preview> {
-    let data: RowData =
-        serde_json::from_str(&row.data).map_err(|e| Error::Internal(e.to_string()))?;
-    let (message, rendered, calendar) = build(ctx, row, now)?;
+    let data = row_data(row)?;
+    let (message, rendered, calendar) = build_from(ctx, row, &data, now)?;
     let headers = [
         "From",
         "To",
