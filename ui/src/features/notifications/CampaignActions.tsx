@@ -8,6 +8,7 @@ import { plural } from "../../lib/format";
 import { campaignCancel, campaignPause, campaignResend, campaignRetry, campaignStart, campaignTest } from "../../lib/ipc";
 import { notifyError, notifySuccess } from "../../lib/notify";
 import { invalidateMail } from "../../lib/queryKeys";
+import { isActive } from "./labels";
 import { campaignHref, navigate } from "./routes";
 import { TestMessageDialog } from "./TestMessageDialog";
 
@@ -111,7 +112,7 @@ export function CampaignActions({ detail }: { detail: CampaignDetail }) {
           Retry failed ({failed})
         </Button>
       )}
-      {(state === "scheduled" || state === "sending") && (
+      {isActive(state) && (
         <Button variant="default" leftSection={<IconPlayerPause size={16} />} onClick={() => pause.mutate()} loading={pause.isPending} data-testid="campaign-pause">
           Pause
         </Button>

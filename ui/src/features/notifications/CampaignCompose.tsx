@@ -3,6 +3,7 @@ import { IconArrowLeft, IconInfoCircle, IconSend } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { MailKind } from "../../bindings/MailKind";
+import type { NewCampaign } from "../../bindings/NewCampaign";
 import type { Phase } from "../../bindings/Phase";
 import type { ReleaseSummary } from "../../bindings/ReleaseSummary";
 import { ErrorAlert } from "../../components/ErrorAlert";
@@ -69,10 +70,10 @@ export function CampaignCompose() {
   const phase = phases.find((p) => String(p.position + 1) === draft.phase) ?? null;
 
   const create = useMutation({
-    mutationFn: () => campaignCreate(toNewCampaign(draft)),
-    onSuccess: async (id) => {
+    mutationFn: (input: NewCampaign) => campaignCreate(input),
+    onSuccess: async (id, input) => {
       await invalidateMail(client);
-      notifySuccess("Campaign created", draft.sendLater ? `It will be sent ${formatLocal(toNewCampaign(draft).sendAt)}.` : "It is a draft: check the preview, then press Send now.");
+      notifySuccess("Campaign created", input.sendAt ? `It will be sent ${formatLocal(input.sendAt)}.` : "It is a draft: check the preview, then press Send now.");
       navigate(campaignHref(id));
     },
   });
@@ -80,7 +81,7 @@ export function CampaignCompose() {
   const problem = tried ? campaignProblem(draft, phase) : null;
   const submit = () => {
     setTried(true);
-    if (!campaignProblem(draft, phase)) create.mutate();
+    if (!campaignProblem(draft, phase)) create.mutate(toNewCampaign(draft));
   };
 
   const eligible = (releases.data ?? []).filter((r) => notifiableStates(draft.kind).includes(r.state));

@@ -11,13 +11,23 @@ import { MailFrame } from "./MailFrame";
 const label = ([email, name]: Recipient) => (name ? `${name} <${email}>` : email);
 
 /** A searchable picker over the campaign's recipients; the core searches e-mail, name and site. */
-function RecipientPicker({ id, value, onChange }: { id: number; value: string | null; onChange: (email: string) => void }) {
+function RecipientPicker({
+  id,
+  first,
+  value,
+  onChange,
+}: {
+  id: number;
+  /** The first page of recipients, as the preview already loaded it. */
+  first: readonly Recipient[];
+  value: string | null;
+  onChange: (email: string) => void;
+}) {
   const [search, setSearch] = useState("");
   // The input shows the chosen recipient's label: that is not a search.
   const [settled] = useDebouncedValue(search, 250);
-  const first = useQuery({ queryKey: queryKeys.campaignRecipients(id, ""), queryFn: () => campaignRecipients(id, "") });
   const [pickedLabel, setPickedLabel] = useState<string | null>(null);
-  const firstChosen = first.data?.find((r) => r[0] === value);
+  const firstChosen = first.find((r) => r[0] === value);
   const chosenLabel = pickedLabel ?? (firstChosen ? label(firstChosen) : null);
   const term = settled === chosenLabel ? "" : settled.trim();
   const found = useQuery({
@@ -153,7 +163,7 @@ export function MessagePreview({ id }: { id: number }) {
   return (
     <Stack gap="sm">
       <Group align="flex-end" justify="space-between">
-        <RecipientPicker id={id} value={email} onChange={setPicked} />
+        <RecipientPicker id={id} first={first.data ?? []} value={email} onChange={setPicked} />
         <Text size="xs" c="dimmed" maw={420}>
           Rendered now with the data this recipient's message is made of; the subject and times are in their site's
           time zone.

@@ -1,7 +1,6 @@
 import type { CampaignState } from "../../bindings/CampaignState";
 import type { Counts } from "../../bindings/Counts";
 import type { MailKind } from "../../bindings/MailKind";
-import type { SmtpSecurity } from "../../bindings/SmtpSecurity";
 import type { DeliveryState } from "../../lib/ipc";
 
 export const MAIL_KINDS: MailKind[] = ["announcement", "overnight", "deadline", "rollout_completed", "rollout_failed"];
@@ -72,11 +71,6 @@ export const DELIVERY_STATE_COLORS: Record<string, string> = {
   cancelled: "gray",
 };
 
-export const SECURITY_LABELS: Record<SmtpSecurity, string> = {
-  starttls: "STARTTLS (usually port 587)",
-  tls: "TLS from the start (usually port 465)",
-  plain: "None: unencrypted",
-};
 
 /** Messages the sender still has to deliver. */
 export function pending(c: Counts): number {

@@ -1,8 +1,7 @@
 import { Alert, Checkbox, NativeSelect, PasswordInput, SimpleGrid, Text, TextInput } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import type { SmtpSecurity } from "../../bindings/SmtpSecurity";
-import { SECURITY_LABELS } from "../notifications/labels";
-import { DEFAULT_PORTS, isLoopback, type MailDraft } from "./mailDraft";
+import { DEFAULT_PORTS, SECURITY_LABELS, isLoopback, type MailDraft } from "./mailDraft";
 
 interface SmtpFieldsProps {
   draft: MailDraft;

@@ -46,6 +46,13 @@ export function draftFromSettings(s: MailSettings): MailDraft {
   };
 }
 
+/** How each kind of connection is named in the form. */
+export const SECURITY_LABELS: Record<SmtpSecurity, string> = {
+  starttls: "STARTTLS (usually port 587)",
+  tls: "TLS from the start (usually port 465)",
+  plain: "None: unencrypted",
+};
+
 /** The usual port of each kind of connection, for when the security changes. */
 export const DEFAULT_PORTS: Record<SmtpSecurity, number> = { starttls: 587, tls: 465, plain: 25 };
 
