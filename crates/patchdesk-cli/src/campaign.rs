@@ -215,7 +215,6 @@ async fn run_sender(
     until: Until,
     json: bool,
 ) -> Result<OutboxStatus, Error> {
-    Secrets::use_platform_store();
     let s = settings::get(pool).await?;
     let mailer = Arc::new(Mailer::from_settings(&s, data_dir)?);
     if !json {
@@ -575,12 +574,10 @@ pub async fn mail(
             std::io::stdin()
                 .read_to_string(&mut password)
                 .map_err(|e| Error::io("reading the password from standard input", e))?;
-            Secrets::use_platform_store();
             Secrets::set_smtp_password(smtp, password.trim_end_matches(['\r', '\n']))?;
             eprintln!("Saved the SMTP password in the credential store");
         }
         MailCommand::Check => {
-            Secrets::use_platform_store();
             let text = Mailer::from_settings(&s, data_dir)?.check().await?;
             if json {
                 print_json(&serde_json::json!({ "ok": true, "message": text }));
