@@ -153,15 +153,17 @@ pub async fn list_computers(
     // the targeting index and sorting them costs about `total`. Without this SQLite
     // picks the second for "role = workstation" (it has no statistics), and a page of
     // workstations sorted by OS version took 150 ms instead of 18 ms.
-    let walk = if has_own_index(q.sort) && q.site_id.is_none() && q.collection_id.is_none() {
-        let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM computers")
-            .fetch_one(pool)
-            .await?;
-        let wanted = (q.offset as i64).saturating_add(limit as i64);
-        (total as i128) * (total as i128) >= (wanted as i128) * (all as i128)
-    } else {
-        false
-    };
+    let keeps_off = q.role.is_some() || q.client_policy.is_some() || q.agent_state.is_some();
+    let walk =
+        if keeps_off && has_own_index(q.sort) && q.site_id.is_none() && q.collection_id.is_none() {
+            let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM computers")
+                .fetch_one(pool)
+                .await?;
+            let wanted = (q.offset as i64).saturating_add(limit as i64);
+            (total as i128) * (total as i128) >= (wanted as i128) * (all as i128)
+        } else {
+            false
+        };
 
     // Find the page's ids first, over the indexes only, then fetch those rows: OFFSET
     // then skips index entries instead of building and discarding whole joined rows.
