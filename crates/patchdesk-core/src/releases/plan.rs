@@ -107,13 +107,7 @@ async fn member_groups(
 ) -> Result<Groups> {
     let mut windows_of: HashMap<i64, Vec<i64>> = HashMap::new();
     for wc in window_collections {
-        let ids: Option<String> = sqlx::query_scalar(
-            "SELECT group_concat(computer_id) FROM collection_members WHERE collection_id = ?",
-        )
-        .bind(wc)
-        .fetch_one(&mut *conn)
-        .await?;
-        for id in crate::collections::parse_ids(ids)? {
+        for id in crate::collections::stored_member_ids(conn, *wc).await? {
             windows_of.entry(id).or_default().push(*wc);
         }
     }
