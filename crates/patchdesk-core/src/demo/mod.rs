@@ -639,6 +639,15 @@ pub async fn load(
         }),
     )
     .await?;
+    // Mail comes from the demo organisation's service desk, unless mail is set up.
+    let sender = crate::mail::MailSettings {
+        sender_email: "it-servicedesk@contoso.example".into(),
+        ..Default::default()
+    };
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('mail', ?) ON CONFLICT(key) DO NOTHING")
+        .bind(serde_json::to_string(&sender).map_err(|e| Error::Internal(e.to_string()))?)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     plans::ensure_rings(pool, now).await?;
     // Collections show real counts at once: the built-ins (and any others) are
@@ -651,17 +660,6 @@ pub async fn load(
     )
     .await?;
     plans::load(pool, now).await?;
-    // Mail comes from the demo organisation's service desk, unless mail is set up.
-    let sender = crate::mail::MailSettings {
-        sender_email: "it-servicedesk@contoso.example".into(),
-        ..Default::default()
-    };
-    let mut tx = db::begin_write(pool).await?;
-    sqlx::query("INSERT INTO settings (key, value) VALUES ('mail', ?) ON CONFLICT(key) DO NOTHING")
-        .bind(serde_json::to_string(&sender).map_err(|e| Error::Internal(e.to_string()))?)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(DemoSummary {
         computers: done,
         sites: SITES.len() as u64,
