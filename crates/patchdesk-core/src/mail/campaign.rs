@@ -7,16 +7,16 @@ use std::time::SystemTime;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::{Address, Message};
+use lettre::message::{Attachment, MultiPart, SinglePart};
+use lettre::Message;
 use minijinja::Value;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 use ts_rs::TS;
 
-use super::settings;
 use super::template::{self, Kind, Rendered, TemplateSource};
+use super::{mailbox, settings};
 use crate::db::begin_write;
 use crate::ics::{self, Invite, Method};
 use crate::inventory::ClientPolicy;
@@ -822,22 +822,6 @@ fn calloff_text(ctx: &Context, data: &RowData, tz: Tz) -> Rendered {
         text,
         html,
     }
-}
-
-fn mailbox(name: &str, email: &str) -> Result<Mailbox> {
-    // Never hand lettre a name with a control character: it panics on CR/LF.
-    if name.chars().any(char::is_control) {
-        return Err(Error::invalid(format!(
-            "the name for {email} holds a control character"
-        )));
-    }
-    let addr: Address = email
-        .parse()
-        .map_err(|e| Error::invalid(format!("\"{email}\" is not an e-mail address: {e}")))?;
-    Ok(Mailbox::new(
-        (!name.trim().is_empty()).then(|| name.trim().to_string()),
-        addr,
-    ))
 }
 
 fn header(name: &'static str, value: String) -> HeaderValue {

@@ -402,19 +402,12 @@ pub fn test_message(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Message> {
     let to = crate::validate::email(to).map_err(|e| Error::invalid(format!("test address {e}")))?;
-    let from: lettre::Address = settings
-        .sender_email
-        .parse()
-        .map_err(|e| Error::invalid(format!("sender address: {e}")))?;
-    let to: lettre::Address = to
-        .parse()
-        .map_err(|e| Error::invalid(format!("test address: {e}")))?;
     Message::builder()
-        .from(lettre::message::Mailbox::new(
-            Some(settings.sender_name.clone()),
-            from,
-        ))
-        .to(lettre::message::Mailbox::new(None, to))
+        .from(super::mailbox(
+            &settings.sender_name,
+            &settings.sender_email,
+        )?)
+        .to(super::mailbox("", &to)?)
         .subject("PatchDesk test message")
         .message_id(Some(format!(
             "<test.{}@{}>",
