@@ -355,6 +355,11 @@ pub async fn reset(pool: &SqlitePool, clock: &dyn Clock, actor: &str, id: i64) -
 /// Refuses a template that does not parse, uses an unknown variable, or fails on the
 /// sample data; the error names the part and, where minijinja knows it, the line.
 pub fn check(source: &TemplateSource, kind: Option<Kind>) -> Result<()> {
+    check_and_render(source, kind).map(|_| ())
+}
+
+/// [`check`], returning the rendering of the sample data it made on the way.
+fn check_and_render(source: &TemplateSource, kind: Option<Kind>) -> Result<Rendered> {
     let subject = crate::validate::text(&source.subject, MAX_SUBJECT)
         .map_err(|e| Error::invalid(format!("subject {e}")))?;
     if subject.is_empty() {
@@ -393,7 +398,7 @@ pub fn check(source: &TemplateSource, kind: Option<Kind>) -> Result<()> {
             ));
         }
     }
-    render(source, &sample_context()).map(|_| ())?;
+    let rendered = render(source, &sample_context())?;
     // A campaign may have no flag or reminder, and only overnight ones have a night:
     // what a template uses must be there, or guarded with {% if … %}.
     if let Some(kind) = kind {
@@ -410,7 +415,7 @@ pub fn check(source: &TemplateSource, kind: Option<Kind>) -> Result<()> {
             ))
         })?;
     }
-    Ok(())
+    Ok(rendered)
 }
 
 fn template_error(part: &str, e: &minijinja::Error) -> Error {
@@ -656,8 +661,7 @@ fn sample_json() -> serde_json::Value {
 
 /// Renders a template as it is being edited, against the sample data.
 pub fn preview(source: &TemplateSource, kind: Option<Kind>) -> Result<Rendered> {
-    check(source, kind)?;
-    render(source, &sample_context())
+    check_and_render(source, kind)
 }
 
 #[cfg(test)]
