@@ -1,8 +1,8 @@
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
-import { IconCheck } from "@tabler/icons-react";
+import { Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { SuccessAlert } from "../../components/SuccessAlert";
 import { operatorGet } from "../../lib/ipc";
 import { queryKeys } from "../../lib/queryKeys";
 
@@ -34,13 +34,7 @@ function Body({ onClose, description, send, testid }: Omit<TestMessageDialogProp
         data-autofocus
         data-testid={`${testid}-to`}
       />
-      {test.isSuccess && (
-        <Alert color="teal" variant="light" icon={<IconCheck size={18} />} data-testid={`${testid}-result`}>
-          <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
-            {test.data}
-          </Text>
-        </Alert>
-      )}
+      {test.isSuccess && <SuccessAlert message={test.data} data-testid={`${testid}-result`} />}
       {test.isError && <ErrorAlert error={test.error} title="The test message was not sent" data-testid={`${testid}-error`} />}
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>

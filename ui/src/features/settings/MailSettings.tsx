@@ -1,10 +1,11 @@
 import { Alert, Button, Card, Group, Loader, Radio, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
-import { IconAlertTriangle, IconCheck, IconPlugConnected, IconSend } from "@tabler/icons-react";
+import { IconAlertTriangle, IconPlugConnected, IconSend } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { MailSettingsView } from "../../bindings/MailSettingsView";
 import { CopyField } from "../../components/CopyField";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { SuccessAlert } from "../../components/SuccessAlert";
 import { mailCheck, mailSendTest, mailSettingsGet, mailSettingsSet } from "../../lib/ipc";
 import { notifySuccess } from "../../lib/notify";
 import { queryKeys } from "../../lib/queryKeys";
@@ -123,13 +124,7 @@ function MailForm({ view }: { view: MailSettingsView }) {
 
       {problem && <ErrorAlert error={{ kind: "invalid", message: problem }} title="Not saved" data-testid="mail-problem" />}
       {save.isError && <ErrorAlert error={save.error} title="Not saved" data-testid="mail-save-error" />}
-      {check.isSuccess && (
-        <Alert color="teal" variant="light" icon={<IconCheck size={18} />} title="Connection works" data-testid="mail-check-result">
-          <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
-            {check.data}
-          </Text>
-        </Alert>
-      )}
+      {check.isSuccess && <SuccessAlert message={check.data} title="Connection works" data-testid="mail-check-result" />}
       {check.isError && <ErrorAlert error={check.error} title="The connection failed" data-testid="mail-check-error" />}
 
       <Group gap="xs">
