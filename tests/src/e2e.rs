@@ -138,7 +138,7 @@ impl App {
             .expect("start tauri-driver");
         let driver = Guard(driver);
         let wd = WebDriver::new(&format!("http://127.0.0.1:{port}"));
-        wd.wait_ready(Duration::from_secs(30));
+        wd.wait_ready(Duration::from_secs(120));
         let session = wd.new_session(&app);
         App {
             _lock: lock,
@@ -178,7 +178,7 @@ impl App {
 
     fn wait_total(&self, testid: &str, expected: u64) {
         let mut last = None;
-        let ok = wait(Duration::from_secs(60), || {
+        let ok = self.session.until(Duration::from_secs(60), || {
             last = self.total(testid);
             last == Some(expected)
         });
@@ -193,17 +193,6 @@ impl Drop for App {
     fn drop(&mut self) {
         self.session.delete();
     }
-}
-
-fn wait(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(150));
-    }
-    false
 }
 
 /// Count computers of a site through the command line, independently of the UI.
@@ -304,7 +293,7 @@ fn import_csv_with_rejections() {
 
     s.click(&s.wait_for("[data-testid=import-commit]", Duration::from_secs(5)));
     assert!(
-        wait(Duration::from_secs(30), || {
+        s.until(Duration::from_secs(30), || {
             s.find_all("[data-testid=import-report][data-applied=true]")
                 .len()
                 == 1
@@ -350,7 +339,7 @@ fn import_updates_into_the_catalogue() {
         .collect();
     assert_eq!(lines, vec!["3"]);
     s.click(&s.wait_for("[data-testid=import-commit]", Duration::from_secs(5)));
-    assert!(wait(Duration::from_secs(30), || {
+    assert!(s.until(Duration::from_secs(30), || {
         s.find_all("[data-testid=import-report][data-applied=true]")
             .len()
             == 1
@@ -384,7 +373,7 @@ fn add_condition(app: &App, field: &str, op: &str) {
     let s = &app.session;
     let before = s.find_all("[data-testid=builder-row]").len();
     s.click(&s.wait_for("[data-testid=builder-add]", Duration::from_secs(10)));
-    assert!(wait(Duration::from_secs(10), || s
+    assert!(s.until(Duration::from_secs(10), || s
         .find_all("[data-testid=builder-row]")
         .len()
         == before + 1));
@@ -405,7 +394,7 @@ fn settled_preview(app: &App) -> u64 {
     let s = &app.session;
     let mut last = None;
     let mut stable = 0;
-    let ok = wait(Duration::from_secs(30), || {
+    let ok = s.until(Duration::from_secs(30), || {
         let now = s
             .find_all("[data-testid=preview-count][data-count]:not([data-pending=true])")
             .first()
@@ -482,7 +471,7 @@ fn build_a_collection_by_pointing_and_clicking_and_refuse_a_cycle() {
     );
     let mut members = None;
     assert!(
-        wait(Duration::from_secs(30), || {
+        s.until(Duration::from_secs(30), || {
             members = s
                 .attribute(&detail, "data-members")
                 .and_then(|v| v.parse::<u64>().ok());
@@ -611,13 +600,20 @@ fn plan_a_release_from_the_patch_tuesday_template_and_see_it_on_the_calendar() {
             break;
         }
         s.click(&s.wait_for("[data-testid=cal-next]", Duration::from_secs(10)));
-        std::thread::sleep(Duration::from_millis(200));
+        // One month per click: wait until the title has moved on before looking again.
+        let moved = s.until(Duration::from_secs(10), || {
+            s.find_all("[data-testid=cal-title]")
+                .first()
+                .and_then(|t| s.attribute(t, "data-month"))
+                != shown
+        });
+        assert!(moved, "the calendar did not move past {shown:?}");
     }
     for ring in ["Pilot", "Early", "Broad"] {
         let css = format!(
             ".cal-day[data-day^='{december}'] [data-testid=cal-phase][data-title='{title} · {ring}']"
         );
-        let found = wait(Duration::from_secs(30), || !s.find_all(&css).is_empty());
+        let found = s.until(Duration::from_secs(30), || !s.find_all(&css).is_empty());
         if !found {
             app.screenshot("failed-calendar");
         }
@@ -663,7 +659,7 @@ fn two_approvers_schedule_a_release_its_requester_cannot_approve() {
     let state = |want: &str| {
         let css =
             format!("[data-testid=approval-panel] [data-testid=release-state][data-state={want}]");
-        let ok = wait(Duration::from_secs(30), || !s.find_all(&css).is_empty());
+        let ok = s.until(Duration::from_secs(30), || !s.find_all(&css).is_empty());
         if !ok {
             app.screenshot(&format!("failed-state-{want}"));
         }
@@ -704,13 +700,11 @@ fn two_approvers_schedule_a_release_its_requester_cannot_approve() {
             .unwrap_or_else(|| panic!("{who} is in the directory"));
         // A notification may still be sliding over the header.
         assert!(
-            wait(Duration::from_secs(10), || s.try_click(&option).is_ok()),
+            s.until(Duration::from_secs(10), || s.try_click(&option).is_ok()),
             "could not pick {who}"
         );
         let css = format!("[data-testid=operator-select][data-operator='{who}']");
-        assert!(wait(Duration::from_secs(10), || !s
-            .find_all(&css)
-            .is_empty()));
+        assert!(s.until(Duration::from_secs(10), || !s.find_all(&css).is_empty()));
         let button = s.wait_for(
             "[data-testid=decide-approve]:not([disabled])",
             Duration::from_secs(30),
@@ -746,7 +740,7 @@ fn preview_for(app: &App, search: &str, zone: &str) -> String {
     )
     .unwrap();
     s.send_keys(&input, search);
-    let option = wait(Duration::from_secs(20), || {
+    let option = s.until(Duration::from_secs(20), || {
         s.find_all("[data-combobox-option]")
             .iter()
             .any(|o| s.text(o).contains('@'))
@@ -759,7 +753,7 @@ fn preview_for(app: &App, search: &str, zone: &str) -> String {
         .next()
         .unwrap();
     s.click(&first);
-    let shown = wait(Duration::from_secs(20), || {
+    let shown = s.until(Duration::from_secs(20), || {
         s.find_all("[data-testid=preview-site]")
             .first()
             .is_some_and(|e| s.text(e).contains(zone))
@@ -842,7 +836,7 @@ fn compose_preview_and_send_the_overnight_campaign_to_the_outbox() {
     app.screenshot("campaign-preview-html");
 
     s.click(&s.wait_for("[data-testid=campaign-send]", Duration::from_secs(10)));
-    let completed = wait(Duration::from_secs(120), || {
+    let completed = s.until(Duration::from_secs(120), || {
         !s.find_all("[data-testid=campaign-state][data-state=completed]")
             .is_empty()
     });

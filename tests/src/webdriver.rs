@@ -6,6 +6,12 @@ use std::time::{Duration, Instant};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// The longest any wait goes on while the app says it is still working.
+pub const CEILING: Duration = Duration::from_secs(600);
+/// The shortest idle spell after which a state that has not appeared counts as missing:
+/// long enough for a starved webview to render what a finished command returned.
+const QUIET_MIN: Duration = Duration::from_secs(10);
+
 pub struct WebDriver {
     base: String,
     agent: ureq::Agent,
@@ -118,18 +124,56 @@ impl Session {
         .unwrap_or_default()
     }
 
-    pub fn wait_for(&self, css: &str, timeout: Duration) -> Element {
-        let deadline = Instant::now() + timeout;
+    /// Commands the app has in flight, from `<html data-pending>`; `None` while the page
+    /// has not loaded its script yet.
+    pub fn pending(&self) -> Option<u64> {
+        self.execute(
+            "return document.documentElement.dataset.pending ?? null;",
+            json!([]),
+        )
+        .ok()
+        .and_then(|v| v.as_str().and_then(|n| n.parse().ok()))
+    }
+
+    /// Polls `f` until it holds. A state that has not appeared is still coming while the
+    /// app reports work in flight (or has not loaded yet), so the wait fails only once the
+    /// app has been idle for `quiet` in a row without `f` holding, or at [`CEILING`],
+    /// which only a hung app reaches. A cold WebKit start or a busy machine makes the app
+    /// slower, not idle.
+    pub fn until(&self, quiet: Duration, mut f: impl FnMut() -> bool) -> bool {
+        let quiet = quiet.max(QUIET_MIN);
+        let start = Instant::now();
+        let mut idle_since: Option<Instant> = None;
         loop {
-            if let Some(e) = self.find_all(css).into_iter().next() {
-                return e;
+            if f() {
+                return true;
             }
-            assert!(
-                Instant::now() < deadline,
-                "no element matches {css} after {timeout:?}"
-            );
+            let now = Instant::now();
+            if self.pending().is_none_or(|n| n > 0) {
+                idle_since = None;
+            } else if now - *idle_since.get_or_insert(now) >= quiet {
+                return false;
+            }
+            if now - start >= CEILING {
+                return false;
+            }
             std::thread::sleep(Duration::from_millis(150));
         }
+    }
+
+    /// The first element matching `css`, waiting as [`Session::until`] does.
+    pub fn wait_for(&self, css: &str, quiet: Duration) -> Element {
+        let mut found = None;
+        let ok = self.until(quiet, || {
+            found = self.find_all(css).into_iter().next();
+            found.is_some()
+        });
+        assert!(
+            ok,
+            "no element matches {css}: the app was idle for {:?} without showing it",
+            quiet.max(QUIET_MIN)
+        );
+        found.expect("found")
     }
 
     /// A click that may fail, e.g. while a closing overlay still covers the element.

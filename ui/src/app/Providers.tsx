@@ -2,6 +2,7 @@ import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { PendingMarker } from "./PendingMarker";
 import { theme } from "./theme";
 
 interface ProvidersProps {
@@ -16,7 +17,10 @@ export function Providers({ client, children, env }: ProvidersProps) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
       <Notifications position="bottom-right" limit={4} />
-      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      <QueryClientProvider client={client}>
+        <PendingMarker />
+        {children}
+      </QueryClientProvider>
     </MantineProvider>
   );
 }
