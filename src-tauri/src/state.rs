@@ -19,6 +19,8 @@ pub struct AppState {
     pub cancel: Mutex<CancelToken>,
     /// Who is using the app: every action is attributed to this person.
     pub operator: Mutex<Person>,
+    /// The OS account the app runs under, named when the operator is switched.
+    pub os_user: String,
     /// The background mail sender (started by `start_mail_sender`).
     pub mail: Arc<ServiceHandle>,
     /// Where the sender's progress goes: the page that asked last.
@@ -41,6 +43,7 @@ impl AppState {
             clock,
             cancel: Mutex::new(CancelToken::default()),
             operator: Mutex::new(operator),
+            os_user,
             mail: Arc::new(ServiceHandle::default()),
             mail_watcher: Arc::new(Mutex::new(None)),
         })

@@ -22,16 +22,19 @@ pub struct ActArgs {
     comment: String,
 }
 
-/// The person named by `--as`, or the one of this OS account.
+/// The person of this OS account, or the one named by `--as`. In local mode `--as` is
+/// an advisory profile switch: it is written to the audit trail, naming the account.
 pub async fn operator(pool: &SqlitePool, as_person: Option<&str>) -> Result<Person, Error> {
+    let os_user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default();
+    let me = approvals::operator_for_os_user(pool, &SystemClock, &os_user).await?;
     match as_person {
-        Some(name) => approvals::find_person(pool, name).await,
-        None => {
-            let os_user = std::env::var("USER")
-                .or_else(|_| std::env::var("USERNAME"))
-                .unwrap_or_default();
-            approvals::operator_for_os_user(pool, &SystemClock, &os_user).await
+        Some(name) => {
+            let to = approvals::find_person(pool, name).await?;
+            approvals::switch_operator(pool, &SystemClock, &os_user, &me, to.id, "--as").await
         }
+        None => Ok(me),
     }
 }
 
@@ -52,6 +55,9 @@ pub enum ReleaseCommand {
         month: String,
         #[arg(long, default_value = "")]
         requester: String,
+        /// An update to include besides the month's own (repeatable): `--update KB5063000`.
+        #[arg(long = "update", value_name = "KB")]
+        updates: Vec<String>,
         /// The person creating it (default: the person of this OS account).
         #[arg(long = "as", value_name = "PERSON")]
         as_person: Option<String>,
@@ -182,12 +188,14 @@ pub async fn release(pool: &SqlitePool, cmd: ReleaseCommand, json: bool) -> Resu
             template,
             month,
             requester,
+            updates,
             as_person,
         } => {
             let who = operator(pool, as_person.as_deref()).await?;
-            let id =
-                templates::create_release(pool, &clock, &who.name, &template, &month, &requester)
-                    .await?;
+            let id = templates::create_release_with(
+                pool, &clock, &who.name, &template, &month, &requester, &updates,
+            )
+            .await?;
             let detail = releases::get(pool, id).await?;
             if json {
                 print_json(&detail);

@@ -16,6 +16,8 @@ pub enum ErrorKind {
     NotFound,
     /// The request clashes with the current state (e.g. demo data over real data).
     Conflict,
+    /// The person acting lacks the role the action needs.
+    Forbidden,
     /// The work was cancelled by the user.
     Cancelled,
     /// A file could not be read or written.
@@ -35,6 +37,8 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("cancelled")]
     Cancelled,
     #[error("{context}: {source}")]
@@ -78,6 +82,8 @@ impl Error {
             Error::Invalid { .. } => ErrorKind::Invalid,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Db(e) if crate::db::is_busy(e) => ErrorKind::Conflict,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Io { .. } => ErrorKind::Io,
             Error::Db(_) | Error::Migrate(_) | Error::Internal(_) => ErrorKind::Internal,
@@ -89,6 +95,7 @@ impl Error {
         let kind = self.kind();
         let (message, details) = match self {
             Error::Invalid { message, details } => (message.clone(), details.clone()),
+            Error::Db(e) if crate::db::is_busy(e) => (crate::db::busy_error().to_string(), None),
             Error::Db(_) | Error::Migrate(_) | Error::Internal(_) => (
                 "An internal error occurred; the details are in the log.".to_string(),
                 None,

@@ -75,8 +75,17 @@ fn every_transition_is_exactly_the_specified_one() {
     assert!(EDGES.iter().all(|e| e.2 != State::Draft));
 }
 
+/// The administrator created at the first start (every role), who adds the others.
+async fn admin(pool: &SqlitePool) -> i64 {
+    approvals::operator_for_os_user(pool, &FixedClock(now()), "admin")
+        .await
+        .unwrap()
+        .id
+}
+
 async fn setup() -> (tempfile::TempDir, SqlitePool, [i64; 4]) {
     let (dir, pool) = fresh_db().await;
+    let admin = admin(&pool).await;
     demo::load(
         &pool,
         DemoOptions {
@@ -102,14 +111,14 @@ async fn setup() -> (tempfile::TempDir, SqlitePool, [i64; 4]) {
     .enumerate()
     {
         let roles = if i == 0 {
-            vec![Role::Requester, Role::Approver]
+            vec![Role::Requester, Role::Approver, Role::ChangeManager]
         } else {
             vec![Role::Approver]
         };
         ids[i] = approvals::create_person(
             &pool,
             &clock,
-            "test",
+            admin,
             &PersonInput {
                 name: (*name).into(),
                 email: String::new(),
@@ -124,8 +133,10 @@ async fn setup() -> (tempfile::TempDir, SqlitePool, [i64; 4]) {
     (dir, pool, ids)
 }
 
+/// A draft from the template for a month ahead (so plans never collide), with three of
+/// the catalogue's current updates: a release with none cannot be submitted.
 async fn draft(pool: &SqlitePool, month: &str) -> i64 {
-    templates::create_release(
+    let id = templates::create_release(
         pool,
         &FixedClock(now()),
         "Rae Requester",
@@ -134,7 +145,16 @@ async fn draft(pool: &SqlitePool, month: &str) -> i64 {
         "",
     )
     .await
-    .unwrap()
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO release_updates (release_id, update_id)
+         SELECT $1, id FROM updates WHERE superseded_by = '' ORDER BY id LIMIT 3",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .unwrap();
+    id
 }
 
 async fn state_of(pool: &SqlitePool, id: i64) -> State {
@@ -328,7 +348,7 @@ async fn policy_changes_are_checked_and_audited() {
     let e = approvals::set_policy(
         &pool,
         &clock,
-        "admin",
+        admin(&pool).await,
         &Policy {
             normal_approvers: 0,
             ..Policy::default()
@@ -340,7 +360,7 @@ async fn policy_changes_are_checked_and_audited() {
     approvals::set_policy(
         &pool,
         &clock,
-        "admin",
+        admin(&pool).await,
         &Policy {
             normal_approvers: 1,
             ..Policy::default()
@@ -528,10 +548,23 @@ async fn the_trail_refuses_changes_and_finds_tampering_at_the_first_bad_row() {
 #[tokio::test]
 async fn the_export_defuses_formulas() {
     let (d, pool, _) = setup().await;
+    let formula = approvals::create_person(
+        &pool,
+        &FixedClock(now()),
+        admin(&pool).await,
+        &PersonInput {
+            name: "=cmd|' /C calc'!A0".into(),
+            email: String::new(),
+            os_user: String::new(),
+            roles: vec![Role::Administrator],
+        },
+    )
+    .await
+    .unwrap();
     approvals::create_person(
         &pool,
         &FixedClock(now()),
-        "=cmd|' /C calc'!A0",
+        formula.id,
         &PersonInput {
             name: "Formula".into(),
             email: String::new(),
@@ -587,7 +620,7 @@ async fn with_per_phase_approval_a_rollout_starts_only_once_its_first_phase_is_a
     approvals::set_policy(
         &pool,
         &clock,
-        "admin",
+        admin(&pool).await,
         &Policy {
             per_phase: true,
             ..Policy::default()
@@ -668,7 +701,7 @@ async fn the_operator_is_the_os_accounts_person_or_the_first_administrator() {
     let alice = approvals::create_person(
         &pool,
         &clock,
-        "test",
+        first.id,
         &PersonInput {
             name: "Alice Example".into(),
             email: String::new(),
@@ -682,4 +715,263 @@ async fn the_operator_is_the_os_accounts_person_or_the_first_administrator() {
         .await
         .unwrap();
     assert_eq!(p.id, alice.id);
+}
+
+/// Whoever creates a release is its requester for good: a colleague submitting it does
+/// not make them eligible to approve it.
+#[tokio::test]
+async fn the_creator_stays_the_requester_when_someone_else_submits() {
+    let (_d, pool, [rae, avery, blair, _]) = setup().await;
+    let clock = FixedClock(now());
+    // Avery creates it (through the template, as Rae's drafts are), Rae submits it.
+    let id = templates::create_release(
+        &pool,
+        &clock,
+        "Avery Approver",
+        demo::plans::TEMPLATE,
+        "2027-04",
+        "",
+    )
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO release_updates (release_id, update_id)
+         SELECT $1, id FROM updates WHERE superseded_by = '' ORDER BY id LIMIT 1",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let s = approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap();
+    assert_eq!(s.requester.as_deref(), Some("Avery Approver"));
+    let e = approvals::decide(&pool, &clock, avery, id, Decision::Approve, "")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("requested"), "{e}");
+    // The one who submitted may approve: they did not request it.
+    approvals::decide(&pool, &clock, rae, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, blair, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    assert_eq!(state_of(&pool, id).await, State::Scheduled);
+}
+
+/// Every action checks the actor's role: lifecycle steps are a change manager's,
+/// decisions an approver's, people and the policy an administrator's.
+#[tokio::test]
+async fn every_action_checks_the_actors_role() {
+    let (_d, pool, [rae, avery, blair, casey]) = setup().await;
+    let clock = FixedClock(now());
+    let requester_only = approvals::create_person(
+        &pool,
+        &clock,
+        admin(&pool).await,
+        &PersonInput {
+            name: "Quinn Requester".into(),
+            email: String::new(),
+            os_user: String::new(),
+            roles: vec![Role::Requester],
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let id = draft(&pool, "2027-05").await;
+    approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap();
+    // A requester decides nothing.
+    let e = approvals::decide(&pool, &clock, requester_only, id, Decision::Approve, "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+    approvals::decide(&pool, &clock, avery, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, blair, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    // Neither a requester nor an approver starts the rollout; a change manager does.
+    for who in [requester_only, casey] {
+        let e = approvals::transition(&pool, &clock, who, id, Action::Start, "")
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+        assert!(e.to_string().contains("change manager"), "{e}");
+    }
+    assert_eq!(state_of(&pool, id).await, State::Scheduled);
+    approvals::transition(&pool, &clock, rae, id, Action::Start, "")
+        .await
+        .unwrap();
+    // Only an administrator adds people or lowers the quorum.
+    let e = approvals::create_person(
+        &pool,
+        &clock,
+        avery,
+        &PersonInput {
+            name: "Mallory".into(),
+            email: String::new(),
+            os_user: String::new(),
+            roles: vec![Role::Approver],
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+    let e = approvals::set_policy(
+        &pool,
+        &clock,
+        rae,
+        &Policy {
+            normal_approvers: 1,
+            ..Policy::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+    assert_eq!(
+        approvals::get_policy(&pool).await.unwrap(),
+        Policy::default()
+    );
+    assert!(approvals::find_person(&pool, "Mallory").await.is_err());
+}
+
+/// In local mode, picking someone else in "Acting as" (or `--as`) is advisory: it is
+/// written to the trail with the OS account that did it.
+#[tokio::test]
+async fn switching_the_local_profile_is_audited_as_advisory() {
+    let (_d, pool, [_, avery, _, _]) = setup().await;
+    let clock = FixedClock(now());
+    let me = approvals::operator_for_os_user(&pool, &clock, "admin")
+        .await
+        .unwrap();
+    let to = approvals::switch_operator(&pool, &clock, "admin", &me, avery, "--as")
+        .await
+        .unwrap();
+    assert_eq!(to.name, "Avery Approver");
+    let rows = audit::list(&pool, "operator.switch", 10).await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let detail: serde_json::Value = serde_json::from_str(&rows[0].detail).unwrap();
+    assert_eq!(detail["advisory"], true);
+    assert_eq!(detail["osUser"], "admin");
+    assert_eq!(detail["to"], "Avery Approver");
+    assert_eq!(rows[0].actor, me.name);
+    // Staying who you are writes nothing.
+    approvals::switch_operator(&pool, &clock, "admin", &me, me.id, "app")
+        .await
+        .unwrap();
+    assert_eq!(
+        audit::list(&pool, "operator.switch", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// A release that rolls out nothing is a blocking conflict and cannot be submitted.
+#[tokio::test]
+async fn a_release_without_updates_cannot_be_submitted() {
+    let (_d, pool, [rae, _, _, _]) = setup().await;
+    let clock = FixedClock(now());
+    // No updates in the catalogue for that month.
+    let id = templates::create_release(
+        &pool,
+        &clock,
+        "Rae Requester",
+        demo::plans::TEMPLATE,
+        "2027-08",
+        "",
+    )
+    .await
+    .unwrap();
+    let detail = patchdesk_core::releases::get(&pool, id).await.unwrap();
+    assert!(detail.updates.is_empty());
+    let c = detail
+        .conflicts
+        .iter()
+        .find(|c| c.kind == patchdesk_core::releases::ConflictKind::NoUpdates)
+        .expect("a no-updates conflict");
+    assert!(c.blocking);
+    let e = approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    assert!(e.to_string().contains("no update"), "{e}");
+    assert_eq!(state_of(&pool, id).await, State::Draft);
+}
+
+/// Control characters never enter a person's name, a release's title or its
+/// requester, and a hostile account name does not become a person.
+#[tokio::test]
+async fn control_characters_are_refused_where_names_enter() {
+    let (_d, pool, _) = setup().await;
+    let clock = FixedClock(now());
+    for bad in ["Eve\r\nBcc: x", "Eve\u{1b}[31m", "Eve\u{7}"] {
+        let e = approvals::create_person(
+            &pool,
+            &clock,
+            admin(&pool).await,
+            &PersonInput {
+                name: bad.into(),
+                email: String::new(),
+                os_user: String::new(),
+                roles: vec![],
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid, "{bad:?}");
+        assert!(e.to_string().contains("control character"), "{e}");
+    }
+    let ws = patchdesk_core::collections::find(&pool, "All workstations")
+        .await
+        .unwrap();
+    let ok = release("Fine", vec![phase("Pilot", ws, 10, 2)]);
+    for input in [
+        patchdesk_core::releases::ReleaseInput {
+            title: "Evil\u{1b}]0;owned\u{7}".into(),
+            ..ok.clone()
+        },
+        patchdesk_core::releases::ReleaseInput {
+            requester: "Eve\nAdmin".into(),
+            ..ok.clone()
+        },
+        patchdesk_core::releases::ReleaseInput {
+            description: "line one\nline two \u{1b}[2J".into(),
+            ..ok.clone()
+        },
+    ] {
+        let e = patchdesk_core::releases::create(&pool, &clock, "Tester", &input)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("control character"), "{e}");
+    }
+    // Line breaks are fine in a description.
+    patchdesk_core::releases::create(
+        &pool,
+        &clock,
+        "Tester",
+        &patchdesk_core::releases::ReleaseInput {
+            description: "line one\nline two".into(),
+            ..ok
+        },
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_hostile_account_name_does_not_become_a_person() {
+    let (_dir, pool) = fresh_db().await;
+    let p = approvals::operator_for_os_user(&pool, &FixedClock(now()), "eve\u{1b}[31m")
+        .await
+        .unwrap();
+    assert_eq!(p.name, "Operator");
+    assert_eq!(p.os_user, "");
 }

@@ -19,14 +19,24 @@ pub fn operator_get(state: State<'_, AppState>) -> Person {
         .clone()
 }
 
-/// Says who is using the app from now on; recorded in the audit trail.
+/// Says who is using the app from now on. In local mode this is advisory (anyone at this
+/// desk can pick anyone), so the core writes the switch to the audit trail.
 #[tauri::command]
 pub async fn operator_set(state: State<'_, AppState>, person_id: i64) -> CmdResult<Person> {
-    let person = approvals::people(&state.pool)
-        .await?
-        .into_iter()
-        .find(|p| p.id == person_id)
-        .ok_or_else(|| Error::NotFound(format!("there is no person with id {person_id}")))?;
+    let from = state
+        .operator
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let person = approvals::switch_operator(
+        &state.pool,
+        &*state.clock,
+        &state.os_user,
+        &from,
+        person_id,
+        "app",
+    )
+    .await?;
     *state.operator.lock().unwrap_or_else(|e| e.into_inner()) = person.clone();
     Ok(person)
 }
@@ -38,7 +48,7 @@ pub async fn people_list(state: State<'_, AppState>) -> CmdResult<Vec<Person>> {
 
 #[tauri::command]
 pub async fn person_create(state: State<'_, AppState>, input: PersonInput) -> CmdResult<Person> {
-    Ok(approvals::create_person(&state.pool, &*state.clock, &state.actor().1, &input).await?)
+    Ok(approvals::create_person(&state.pool, &*state.clock, state.actor().0, &input).await?)
 }
 
 #[tauri::command]
@@ -48,7 +58,7 @@ pub async fn policy_get(state: State<'_, AppState>) -> CmdResult<Policy> {
 
 #[tauri::command]
 pub async fn policy_set(state: State<'_, AppState>, policy: Policy) -> CmdResult<Policy> {
-    approvals::set_policy(&state.pool, &*state.clock, &state.actor().1, &policy).await?;
+    approvals::set_policy(&state.pool, &*state.clock, state.actor().0, &policy).await?;
     Ok(approvals::get_policy(&state.pool).await?)
 }
 

@@ -8,4 +8,8 @@ export type Conflict = { kind: ConflictKind, releaseId: number, releaseTitle: st
 /**
  * How many computers it concerns, where that is known.
  */
-computers: number | null, message: string, };
+computers: number | null, message: string, 
+/**
+ * The release cannot be submitted while this stands.
+ */
+blocking: boolean, };

@@ -3,4 +3,4 @@
 /**
  * What kind of failure this is; the UI switches on it, never on the message.
  */
-export type ErrorKind = "invalid" | "notFound" | "conflict" | "cancelled" | "io" | "internal";
+export type ErrorKind = "invalid" | "notFound" | "conflict" | "forbidden" | "cancelled" | "io" | "internal";

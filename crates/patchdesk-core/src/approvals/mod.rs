@@ -184,27 +184,46 @@ pub async fn find_person(pool: &SqlitePool, name_or_id: &str) -> Result<Person> 
         .ok_or_else(|| Error::NotFound(format!("there is no person named '{wanted}'")))
 }
 
-/// Adds a person; the first person of a database is its administrator too.
+/// Adds a person. Only an administrator may, except for the very first person of an
+/// empty directory (who is created with every role at the first start).
 pub async fn create_person(
     pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor_id: i64,
+    input: &PersonInput,
+) -> Result<Person> {
+    let mut tx = begin_write(pool).await?;
+    let who = person(&mut tx, actor_id).await?;
+    require(&who, &[Role::Administrator], "add people")?;
+    let p = insert_person(&mut tx, clock, &who.name, input).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// Writes a person with its audit row, inside the caller's transaction; the caller has
+/// checked who may (an administrator, the first start, or the demo's own load).
+pub(crate) async fn insert_person(
+    tx: &mut SqliteConnection,
     clock: &dyn Clock,
     actor: &str,
     input: &PersonInput,
 ) -> Result<Person> {
-    let name = input.name.trim();
+    let name = crate::validate::text_nfc(&input.name);
+    let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid(
             "a person needs a name of 1 to 100 characters",
         ));
     }
+    crate::validate::no_control("the person's name", name).map_err(Error::invalid)?;
+    crate::validate::no_control("the OS account", &input.os_user).map_err(Error::invalid)?;
     if !input.email.trim().is_empty() {
         crate::validate::email(&input.email).map_err(Error::invalid)?;
     }
     if input.roles.len() > ROLES_MAX {
         return Err(Error::invalid("at most four roles"));
     }
-    let mut tx = begin_write(pool).await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE name = ?")
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE name = $1")
         .bind(name)
         .fetch_optional(&mut *tx)
         .await?;
@@ -214,7 +233,7 @@ pub async fn create_person(
         )));
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO people (name, email, os_user, roles) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO people (name, email, os_user, roles) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(name)
     .bind(input.email.trim())
@@ -222,9 +241,9 @@ pub async fn create_person(
     .bind(roles_json(&input.roles))
     .fetch_one(&mut *tx)
     .await?;
-    let p = person(&mut tx, id).await?;
+    let p = person(tx, id).await?;
     audit::record(
-        &mut tx,
+        tx,
         clock.now(),
         actor,
         "person.create",
@@ -233,8 +252,32 @@ pub async fn create_person(
         json!({ "after": p }),
     )
     .await?;
-    tx.commit().await?;
     Ok(p)
+}
+
+/// Refuses `who` an action none of whose `roles` they have. `what` is the action
+/// ("start a rollout").
+fn require(who: &Person, roles: &[Role], what: &str) -> Result<()> {
+    if who.roles.iter().any(|r| roles.contains(r)) {
+        return Ok(());
+    }
+    let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+    Err(Error::Forbidden(format!(
+        "{} cannot {what}: that needs the {} role",
+        who.name,
+        names.join(" or ")
+    )))
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Requester => "requester",
+            Role::Approver => "approver",
+            Role::ChangeManager => "change manager",
+            Role::Administrator => "administrator",
+        }
+    }
 }
 
 /// The person a start-up defaults to: the one whose OS account this is; else the first
@@ -258,19 +301,31 @@ pub async fn operator_for_os_user(
     if let Some(p) = all.into_iter().next() {
         return Ok(p);
     }
-    let name = if os_user.trim().is_empty() {
-        "Operator"
+    // An account name with control characters (a hostile $USER) is not a person's name.
+    let usable = !os_user.trim().is_empty()
+        && crate::validate::no_control("the OS account", os_user).is_ok();
+    let (name, account) = if usable {
+        (os_user.trim(), os_user)
     } else {
-        os_user.trim()
+        ("Operator", "")
     };
-    create_person(
-        pool,
+    let mut tx = begin_write(pool).await?;
+    // Another process may have created the first person meanwhile.
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM people ORDER BY id LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if existing.is_some() {
+        drop(tx);
+        return Box::pin(operator_for_os_user(pool, clock, os_user)).await;
+    }
+    let p = insert_person(
+        &mut tx,
         clock,
         name,
         &PersonInput {
             name: name.into(),
             email: String::new(),
-            os_user: os_user.into(),
+            os_user: account.into(),
             roles: vec![
                 Role::Requester,
                 Role::Approver,
@@ -279,7 +334,42 @@ pub async fn operator_for_os_user(
             ],
         },
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// Switches the local profile from `from` to the person `to_id` ("Acting as", or the
+/// command line's `--as`). In local mode this is advisory: whoever uses this OS account
+/// can pick anyone, so the switch is written to the audit trail, naming the account,
+/// and every action after it is attributed to the chosen person.
+pub async fn switch_operator(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    os_user: &str,
+    from: &Person,
+    to_id: i64,
+    via: &str,
+) -> Result<Person> {
+    let mut tx = begin_write(pool).await?;
+    let to = person(&mut tx, to_id).await?;
+    if to.id != from.id {
+        audit::record(
+            &mut tx,
+            clock.now(),
+            &from.name,
+            "operator.switch",
+            "person",
+            Some(to.id),
+            json!({
+                "from": from.name, "to": to.name, "osUser": os_user,
+                "via": via, "advisory": true,
+            }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(to)
 }
 
 pub async fn policy(conn: &mut SqliteConnection) -> Result<Policy> {
@@ -294,7 +384,7 @@ pub async fn get_policy(pool: &SqlitePool) -> Result<Policy> {
 pub async fn set_policy(
     pool: &SqlitePool,
     clock: &dyn Clock,
-    actor: &str,
+    actor_id: i64,
     p: &Policy,
 ) -> Result<()> {
     if !(1..=9).contains(&p.normal_approvers) || !(1..=9).contains(&p.emergency_approvers) {
@@ -309,12 +399,14 @@ pub async fn set_policy(
         return Err(Error::invalid("approvals expire after 1 to 365 days"));
     }
     let mut tx = begin_write(pool).await?;
+    let who = person(&mut tx, actor_id).await?;
+    require(&who, &[Role::Administrator], "change the approval policy")?;
     let before = policy(&mut tx).await?;
     crate::db::set_setting(&mut tx, "approval_policy", p).await?;
     audit::record(
         &mut tx,
         clock.now(),
-        actor,
+        &who.name,
         "settings.approval_policy",
         "settings",
         None,
@@ -471,13 +563,18 @@ fn may_decide(who: &Person, r: &ReleaseRow, what: &str) -> Result<()> {
             who.name, r.title
         )));
     }
-    if !who.roles.contains(&Role::Approver) {
-        return Err(Error::Conflict(format!(
-            "{} does not have the approver role",
-            who.name
-        )));
+    require(who, &[Role::Approver], what)
+}
+
+/// Who may take a lifecycle step by hand: a requester (or a change manager) submits; the
+/// release's own requester may also cancel it; every other step is a change manager's.
+fn may_step(who: &Person, r: &ReleaseRow, action: Action) -> Result<()> {
+    let what = format!("{} '{}'", action.as_str().replace('_', " "), r.title);
+    match action {
+        Action::Submit => require(who, &[Role::Requester, Role::ChangeManager], &what),
+        Action::Cancel if r.requester_id == Some(who.id) => Ok(()),
+        _ => require(who, &[Role::ChangeManager], &what),
     }
-    Ok(())
 }
 
 /// Moves the release along one step of the machine, with its audit row.
@@ -561,6 +658,7 @@ pub async fn transition(
     let mut tx = begin_write(pool).await?;
     let who = person(&mut tx, actor_id).await?;
     let r = release_row(&mut tx, release_id).await?;
+    may_step(&who, &r, action)?;
     if action == Action::Submit {
         let phases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phases WHERE release_id = ?")
             .bind(release_id)
@@ -570,6 +668,17 @@ pub async fn transition(
             return Err(Error::invalid(
                 "a release without phases cannot be submitted",
             ));
+        }
+        let updates: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM release_updates WHERE release_id = $1")
+                .bind(release_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if updates == 0 {
+            return Err(Error::invalid(format!(
+                "'{}' rolls out no update and cannot be submitted: add the updates it deploys",
+                r.title
+            )));
         }
     }
     if action == Action::Start {

@@ -38,8 +38,10 @@ fn whole(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
 
+/// A one-line field: required or not, bounded, and free of control characters.
 fn text(value: &str, what: &str, max: usize, required: bool) -> Result<String> {
     let v = value.trim();
+    crate::validate::no_control(what, v).map_err(Error::invalid)?;
     if required && v.is_empty() {
         return Err(Error::invalid(format!("{what} is required")));
     }
@@ -55,6 +57,14 @@ fn text(value: &str, what: &str, max: usize, required: bool) -> Result<String> {
 async fn check_input(conn: &mut SqliteConnection, input: &ReleaseInput) -> Result<Vec<i64>> {
     text(&input.title, "the release's title", 200, true)?;
     text(&input.requester, "the requester", 200, false)?;
+    for (what, v) in [
+        ("the description", &input.description),
+        ("the justification", &input.justification),
+        ("the rollback plan", &input.rollback_plan),
+        ("the communication plan", &input.communication_plan),
+    ] {
+        crate::validate::no_control_multiline(what, v).map_err(Error::invalid)?;
+    }
     let updates: Vec<i64> = input
         .update_ids
         .iter()
@@ -298,6 +308,7 @@ pub async fn create(
     actor: &str,
     input: &ReleaseInput,
 ) -> Result<i64> {
+    let input = &input.composed();
     let mut tx = begin_write(pool).await?;
     let id = create_in(&mut tx, clock, actor, input, None).await?;
     tx.commit().await?;
@@ -327,6 +338,15 @@ pub(crate) async fn create_in(
     .await?;
     write_fields(conn, id, input, now).await?;
     write_plan(conn, id, input, &updates).await?;
+    // Whoever creates a release is its requester, fixed from now on: a later submitter
+    // does not replace them, so they can never approve it.
+    sqlx::query(
+        "UPDATE releases SET requester_id = (SELECT id FROM people WHERE name = $1) WHERE id = $2",
+    )
+    .bind(actor)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     let after = snapshot(conn, id).await?;
     audit::record(
         conn,
@@ -380,6 +400,7 @@ pub async fn update(
     id: i64,
     input: &ReleaseInput,
 ) -> Result<()> {
+    let input = &input.composed();
     let mut tx = begin_write(pool).await?;
     exists(&mut tx, id).await?;
     let updates = check_input(&mut tx, input).await?;

@@ -130,6 +130,28 @@ pub struct ReleaseInput {
     pub phases: Vec<PhaseInput>,
 }
 
+impl ReleaseInput {
+    /// The same input with its text in composed form (NFC), as it is stored.
+    pub fn composed(&self) -> ReleaseInput {
+        let c = crate::validate::text_nfc;
+        let mut out = self.clone();
+        for v in [
+            &mut out.title,
+            &mut out.description,
+            &mut out.justification,
+            &mut out.requester,
+            &mut out.rollback_plan,
+            &mut out.communication_plan,
+        ] {
+            *v = c(v);
+        }
+        for p in &mut out.phases {
+            p.name = c(&p.name);
+        }
+        out
+    }
+}
+
 /// A release as lists show it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -240,6 +262,15 @@ pub enum ConflictKind {
     /// A later phase becomes available before an earlier one.
     OutOfOrder,
     SupersededUpdate,
+    /// The release rolls out no update: it cannot be submitted.
+    NoUpdates,
+}
+
+impl ConflictKind {
+    /// A blocking conflict stops the release from being submitted (and so approved).
+    pub fn blocks(self) -> bool {
+        matches!(self, ConflictKind::NoUpdates)
+    }
 }
 
 /// A problem with a plan, shown before anyone approves it.
@@ -258,6 +289,8 @@ pub struct Conflict {
     #[ts(type = "number | null")]
     pub computers: Option<i64>,
     pub message: String,
+    /// The release cannot be submitted while this stands.
+    pub blocking: bool,
 }
 
 /// A maintenance window on a collection.

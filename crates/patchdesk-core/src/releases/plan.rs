@@ -243,15 +243,17 @@ pub async fn conflicts(conn: &mut SqliteConnection, release: Option<i64>) -> Res
     let phases = all_phases(conn).await?;
     let mine = |rid: i64| release.is_none_or(|r| r == rid);
     let mut out = Vec::new();
-    let conflict = |kind, rid: i64, p: Option<&Phase>, computers, message: String| Conflict {
-        kind,
-        release_id: rid,
-        release_title: titles.get(&rid).cloned().unwrap_or_default(),
-        phase_id: p.map(|p| p.id),
-        phase_name: p.map(|p| p.name.clone()),
-        computers,
-        message,
-    };
+    let conflict =
+        |kind: ConflictKind, rid: i64, p: Option<&Phase>, computers, message: String| Conflict {
+            kind,
+            release_id: rid,
+            release_title: titles.get(&rid).cloned().unwrap_or_default(),
+            phase_id: p.map(|p| p.id),
+            phase_name: p.map(|p| p.name.clone()),
+            computers,
+            message,
+            blocking: kind.blocks(),
+        };
     let mut needs: HashMap<i64, Duration> = HashMap::new();
     for (i, (rid, p)) in phases.iter().enumerate() {
         if !mine(*rid) {
@@ -376,6 +378,24 @@ pub async fn conflicts(conn: &mut SqliteConnection, release: Option<i64>) -> Res
                 ),
             ));
         }
+    }
+    let empty: Vec<i64> = sqlx::query_scalar(
+        "SELECT r.id FROM releases r
+         WHERE ($1 IS NULL OR r.id = $1)
+           AND NOT EXISTS (SELECT 1 FROM release_updates u WHERE u.release_id = r.id)
+         ORDER BY r.id",
+    )
+    .bind(release)
+    .fetch_all(&mut *conn)
+    .await?;
+    for rid in empty {
+        out.push(conflict(
+            ConflictKind::NoUpdates,
+            rid,
+            None,
+            None,
+            "the release rolls out no update: add the updates it deploys (the catalogue may not have this month's yet)".into(),
+        ));
     }
     let superseded: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT r.release_id, u.kb, u.superseded_by FROM release_updates r

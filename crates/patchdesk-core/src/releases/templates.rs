@@ -262,20 +262,51 @@ pub async fn create_release(
     month: &str,
     requester: &str,
 ) -> Result<i64> {
+    create_release_with(pool, clock, actor, template_name, month, requester, &[]).await
+}
+
+/// [`create_release`] with more updates named by KB (a script adding this month's
+/// out-of-band fix, or updates of a month the catalogue has nothing for).
+pub async fn create_release_with(
+    pool: &SqlitePool,
+    clock: &dyn Clock,
+    actor: &str,
+    template_name: &str,
+    month: &str,
+    requester: &str,
+    kbs: &[String],
+) -> Result<i64> {
     let template = find(pool, template_name).await?;
     let (y, m) = parse_month(month)?;
     let phases = phases_for_month(&template, y, m)?;
     let mut tx = begin_write(pool).await?;
     // Existence of the template's collections is checked with the plan.
     let prefix = format!("{y:04}-{m:02}-");
+    // The month's updates that nothing released by now supersedes (an update superseded
+    // only by a later month's is still the one to deploy for this month).
     let updates: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM updates WHERE substr(release_date, 1, 8) = ? AND superseded_by = ''
-         ORDER BY release_date, kb LIMIT ?",
+        "SELECT u.id FROM updates u LEFT JOIN updates s ON s.kb = u.superseded_by
+         WHERE substr(u.release_date, 1, 8) = $1
+           AND (u.superseded_by = '' OR s.release_date > $2)
+         ORDER BY u.release_date, u.kb LIMIT $3",
     )
     .bind(&prefix)
+    .bind(clock.now().date_naive().to_string())
     .bind(MAX_UPDATES as i64)
     .fetch_all(&mut *tx)
     .await?;
+    let mut updates = updates;
+    for kb in kbs {
+        let kb = crate::catalog::normalize_kb(kb).map_err(Error::invalid)?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM updates WHERE kb = $1")
+            .bind(&kb)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("the catalogue has no update {kb}")))?;
+        if !updates.contains(&id) {
+            updates.push(id);
+        }
+    }
     let month_name = NaiveDate::from_ymd_opt(y, m, 1)
         .map(|d| d.format("%B %Y").to_string())
         .unwrap_or_default();

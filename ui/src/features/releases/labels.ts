@@ -16,6 +16,7 @@ export const CONFLICT_LABELS: Record<ConflictKind, string> = {
   emptyCollection: "Nobody targeted",
   outOfOrder: "Phases out of order",
   supersededUpdate: "Superseded update",
+  noUpdates: "No updates",
 };
 
 // One colour per release on the calendar, stable across views (by id).

@@ -2,7 +2,7 @@ import type { ErrorKind } from "../../bindings/ErrorKind";
 import type { QueryError } from "../../bindings/QueryError";
 import type { WireError } from "../../bindings/WireError";
 
-const KINDS: ReadonlySet<string> = new Set<ErrorKind>(["invalid", "notFound", "conflict", "cancelled", "io", "internal"]);
+const KINDS: ReadonlySet<string> = new Set<ErrorKind>(["invalid", "notFound", "conflict", "forbidden", "cancelled", "io", "internal"]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
@@ -87,6 +87,8 @@ export function errorTitle(kind: ErrorKind): string {
       return "Not found";
     case "conflict":
       return "Conflict";
+    case "forbidden":
+      return "Not allowed for your role";
     case "cancelled":
       return "Cancelled";
     case "io":
