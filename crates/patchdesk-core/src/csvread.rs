@@ -58,6 +58,14 @@ pub struct CsvReader<R> {
     eof: bool,
 }
 
+/// UTF-16 without a byte-order mark: text of mostly ASCII characters has a NUL in every
+/// other byte. UTF-8 text never holds NUL, so a few of them at the start settle it
+/// (rather than a NUL in every row's reason).
+fn looks_like_utf16(start: &[u8]) -> bool {
+    let head = &start[..start.len().min(512)];
+    head.len() >= 4 && head.iter().filter(|b| **b == 0).count() * 4 >= head.len()
+}
+
 impl<R: BufRead> CsvReader<R> {
     pub fn new(input: R) -> Self {
         CsvReader {
@@ -81,7 +89,10 @@ impl<R: BufRead> CsvReader<R> {
         if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
             self.input.consume(3);
             self.bytes_read += 3;
-        } else if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) {
+        } else if buf.starts_with(&[0xFF, 0xFE])
+            || buf.starts_with(&[0xFE, 0xFF])
+            || looks_like_utf16(buf)
+        {
             return Err(CsvFileError {
                 io: false,
                 line: 1,
@@ -287,6 +298,22 @@ mod tests {
             v.push(rec);
         }
         Ok(v)
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_a_file_error() {
+        let text: Vec<u8> = "name,site\nPC-1,Seoul HQ\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let e = read_all(&text).unwrap_err();
+        assert!(e.message.contains("UTF-16"), "{}", e.message);
+        let be: Vec<u8> = "name,site\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert!(read_all(&be).unwrap_err().message.contains("UTF-16"));
+        assert!(read_all(b"name,site\nPC-1,Seoul HQ\n").is_ok());
     }
 
     #[test]

@@ -2,9 +2,54 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-/// Free text: no control characters (they would corrupt e-mail headers later), bounded length.
+/// Text in Unicode's composed form (NFC), so a decomposed "São Paulo" typed or imported
+/// is the same site, and matches the same query, as a composed one. Borrows when the
+/// text is already composed (nearly always: a quick check settles ASCII at once).
+pub fn nfc(value: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if is_nfc_quick(value.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(value)
+    } else {
+        std::borrow::Cow::Owned(value.nfc().collect())
+    }
+}
+
+/// [`nfc`] as an owned string.
+pub fn text_nfc(value: &str) -> String {
+    nfc(value).into_owned()
+}
+
+/// Refuses any control character (CR, LF, ESC, NUL…) in a one-line value: it would
+/// corrupt a mail header or a terminal. `what` names the field.
+pub fn no_control(what: &str, value: &str) -> Result<(), String> {
+    match value.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "{what} contains a control character (U+{:04X}); line breaks, tabs and escape characters are not allowed",
+            c as u32
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Refuses control characters other than line breaks and tabs in multi-line text.
+pub fn no_control_multiline(what: &str, value: &str) -> Result<(), String> {
+    match value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Some(c) => Err(format!(
+            "{what} contains a control character (U+{:04X})",
+            c as u32
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Free text: no control characters (they would corrupt e-mail headers later), bounded
+/// length, composed (NFC).
 pub fn text(value: &str, max: usize) -> Result<String, String> {
-    let v = value.trim();
+    let v = nfc(value.trim()).into_owned();
+    let v = v.as_str();
     if let Some(c) = v.chars().find(|c| c.is_control()) {
         return Err(format!(
             "contains a control character (U+{:04X}); line breaks and tabs are not allowed here",
@@ -20,7 +65,8 @@ pub fn text(value: &str, max: usize) -> Result<String, String> {
 /// [`text`] for an owned value: no copy when it needs no trimming (imports call this
 /// for millions of fields).
 pub fn text_owned(value: String, max: usize) -> Result<String, String> {
-    let clean = value.trim().len() == value.len();
+    let clean =
+        value.trim().len() == value.len() && matches!(nfc(&value), std::borrow::Cow::Borrowed(_));
     if !clean {
         return text(&value, max);
     }

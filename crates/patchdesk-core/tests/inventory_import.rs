@@ -500,3 +500,49 @@ async fn a_file_of_rejected_rows_can_be_cancelled() {
     );
     assert_eq!(fingerprint(&pool).await, "");
 }
+
+/// A decomposed "São Paulo" (a + combining tilde, as some tools write it) is the same
+/// site as the composed one, and a query typed either way finds its computers.
+#[tokio::test]
+async fn decomposed_names_are_stored_composed() {
+    let (dir, pool) = fresh_db().await;
+    let composed = "S\u{e3}o Paulo";
+    let decomposed = "Sa\u{303}o Paulo";
+    let csv = write(
+        dir.path(),
+        "sites.csv",
+        format!(
+            "name,site,time_zone\nSP-1,{composed},America/Sao_Paulo\nSP-2,{decomposed},America/Sao_Paulo\n"
+        )
+        .as_bytes(),
+    );
+    let r = import(&pool, &csv, ImportOptions::default()).await.unwrap();
+    assert_eq!((r.accepted, r.rejected), (2, 0), "{:?}", r.rejections);
+    let sites: Vec<String> = sqlx::query_scalar("SELECT name FROM sites")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(sites, [composed]);
+    for typed in [composed, decomposed] {
+        let input = patchdesk_core::collections::CollectionInput {
+            name: "São Paulo".into(),
+            description: String::new(),
+            query: format!("site = '{typed}'"),
+            limit_id: None,
+            includes: Vec::new(),
+            excludes: Vec::new(),
+            direct: Vec::new(),
+            continuous: false,
+        };
+        let p = patchdesk_core::collections::preview(
+            &pool,
+            &patchdesk_core::ports::FixedClock(now()),
+            &input,
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+        assert_eq!(p.count, 2, "{typed:?}");
+    }
+}

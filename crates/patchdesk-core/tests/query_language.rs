@@ -175,8 +175,16 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-zA-Z0-9 _'\"*?%-]{0,8}",
         Just(String::new()),
-        "\\PC{0,5}",
+        // Queries are read in composed form (NFC), as stored names are.
+        "\\PC{0,5}".prop_map(|s| patchdesk_core::validate::text_nfc(&s)),
     ]
+}
+
+#[test]
+fn a_decomposed_literal_reads_as_the_composed_one() {
+    let composed = query::parse("site = 'S\u{e3}o Paulo'").unwrap();
+    let decomposed = query::parse("site = 'Sa\u{303}o Paulo'").unwrap();
+    assert_eq!(decomposed, composed);
 }
 
 fn version() -> impl Strategy<Value = String> {

@@ -96,6 +96,8 @@ fn floor_char(text: &str, mut i: usize) -> usize {
 
 /// Parses and checks a query.
 pub fn parse(text: &str) -> Result<Expr, QueryError> {
+    // Composed form, as stored names are: a decomposed 'São Paulo' must match too.
+    let text = &*crate::validate::nfc(text);
     if text.len() > MAX_QUERY_LEN {
         return Err(QueryError::at(
             text,
