@@ -42,12 +42,43 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .max_connections(4)
         .connect_with(options)
         .await?;
-    if existed {
-        backup_if_pending(&pool, path).await?;
+    // Opening writes nothing when nothing is missing: a read-only command must not queue
+    // behind a long import for the write lock.
+    let pending = !existed || backup_if_pending(&pool, path).await?.is_some();
+    if pending {
+        MIGRATOR.run(&pool).await?;
     }
-    MIGRATOR.run(&pool).await?;
     crate::mail::template::ensure_defaults(&pool, chrono::Utc::now()).await?;
     Ok(pool)
+}
+
+/// How long a write waits for another writer (an import, a demo load, an evaluation in
+/// another process), and whom it tells that it waits. The app keeps the default: it
+/// waits as long as the busy timeout, then says clearly why it could not write. The
+/// command line waits much longer and says once that it is waiting.
+pub struct WriteWait {
+    pub limit: Duration,
+    pub notify: Option<fn()>,
+}
+
+static WRITE_WAIT: std::sync::OnceLock<WriteWait> = std::sync::OnceLock::new();
+
+/// Sets the process's [`WriteWait`] once, before the first write.
+pub fn set_write_wait(wait: WriteWait) {
+    let _ = WRITE_WAIT.set(wait);
+}
+
+pub(crate) fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d)
+        if d.code().is_some_and(|c| c == "5" || c == "517" || c == "261")
+            || d.message().contains("database is locked"))
+}
+
+/// The error a writer gets when another process kept the database locked too long.
+pub fn busy_error() -> Error {
+    Error::Conflict(
+        "another change to the database is in progress (an import, a demo load or a collection evaluation, perhaps in another window or a script) and did not finish in time; try again when it has finished".into(),
+    )
 }
 
 /// A JSON value of the settings table; the type's default when missing or unreadable
@@ -83,8 +114,30 @@ pub async fn set_setting<T: serde::Serialize>(
 
 /// Start a write transaction with `BEGIN IMMEDIATE`: a deferred transaction that
 /// reads and then writes fails under a second writer despite the busy timeout.
+///
+/// Another writer holding the database makes this wait (each try waits out the busy
+/// timeout); past the process's [`WriteWait`] limit it fails with [`busy_error`], never
+/// with SQLite's bare "database is locked".
 pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    let wait = WRITE_WAIT.get();
+    let limit = wait.map_or(Duration::ZERO, |w| w.limit);
+    let started = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        match pool.begin_with("BEGIN IMMEDIATE").await {
+            Ok(tx) => return Ok(tx),
+            Err(e) if is_busy(&e) => {
+                if started.elapsed() >= limit {
+                    return Err(busy_error());
+                }
+                if let Some(notify) = wait.and_then(|w| w.notify).filter(|_| !told) {
+                    notify();
+                    told = true;
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 async fn backup_if_pending(pool: &SqlitePool, path: &Path) -> Result<Option<PathBuf>> {

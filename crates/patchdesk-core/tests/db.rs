@@ -162,3 +162,47 @@ async fn odd_directory_names_are_taken_literally() {
     let again = patchdesk_core::db::open(&path).await.unwrap();
     assert_eq!(patchdesk_core::summary(&again).await.unwrap().sites, 1);
 }
+
+/// Opening an up-to-date database writes nothing, so a read-only command is not locked
+/// out by a long import holding the write lock; a second writer is told clearly why it
+/// could not write, never SQLite's bare "database is locked".
+#[tokio::test]
+async fn opening_needs_no_write_lock_and_a_blocked_writer_is_told_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("patchdesk.sqlite");
+    let first = patchdesk_core::db::open(&path).await.unwrap();
+    // Another process holds the write lock, as a long import does.
+    let mut holder = patchdesk_core::db::begin_write(&first).await.unwrap();
+    sqlx::query("INSERT INTO sites (name, time_zone) VALUES ('Held', 'Asia/Seoul')")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let reader = patchdesk_core::db::open(&path).await.unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "opening waited for the write lock ({:?})",
+        started.elapsed()
+    );
+    assert_eq!(patchdesk_core::summary(&reader).await.unwrap().sites, 0);
+    // A writer waits out the busy timeout, then gets a clear conflict.
+    let e = patchdesk_core::approvals::operator_for_os_user(
+        &reader,
+        &patchdesk_core::ports::FixedClock(now()),
+        "someone",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), patchdesk_core::ErrorKind::Conflict, "{e}");
+    assert!(
+        e.to_string()
+            .contains("another change to the database is in progress"),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_wire().message,
+        e.to_string(),
+        "the app shows the same words"
+    );
+    holder.rollback().await.unwrap();
+}

@@ -193,6 +193,21 @@ fn split_source(source: &str) -> TemplateSource {
 
 /// Adds the default templates that are missing (by kind and policy). Run at open.
 pub async fn ensure_defaults(pool: &SqlitePool, now: DateTime<Utc>) -> Result<()> {
+    // Opening must not take the write lock when nothing is missing: a read-only `info`
+    // would otherwise wait behind a long import.
+    let present: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT kind, ifnull(policy, ''), name FROM mail_templates")
+            .fetch_all(pool)
+            .await?;
+    let missing = DEFAULTS.iter().any(|d| {
+        let policy = d.policy.map(|p| p.as_str()).unwrap_or("");
+        !present
+            .iter()
+            .any(|(k, p, n)| (k == d.kind.as_str() && p == policy) || n == d.name)
+    });
+    if !missing {
+        return Ok(());
+    }
     let mut tx = begin_write(pool).await?;
     for d in &DEFAULTS {
         let src = split_source(d.source);
