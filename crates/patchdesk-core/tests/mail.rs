@@ -759,3 +759,60 @@ async fn each_kind_of_campaign_is_for_releases_in_its_own_states() {
         .await
         .is_err());
 }
+
+/// A notice for a night that has passed everywhere, a deadline reminder after the
+/// deadline and a send time in the past are refused with the reason; nothing is stored.
+#[tokio::test]
+async fn notices_for_a_day_that_has_gone_are_refused() {
+    use chrono::TimeZone;
+    let f = fixture(&people(4, "late")).await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM campaigns")
+            .fetch_one(&f.pool)
+            .await
+            .unwrap()
+    };
+    // The phase's overnight night is 10 December; at 02:00 UTC on the 12th it is over
+    // even in the latest time zone.
+    let after_the_night = patchdesk_core::ports::FixedClock(
+        chrono::Utc.with_ymd_and_hms(2026, 12, 12, 2, 0, 0).unwrap(),
+    );
+    let e = campaign::create(&f.pool, &after_the_night, "tester", &overnight(&f))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    assert!(e.to_string().contains("Thursday 10 December 2026"), "{e}");
+    assert!(e.to_string().contains("has passed"), "{e}");
+    // Early on the 11th (UTC) it is still the evening of the 10th in the Pacific.
+    let still_evening = patchdesk_core::ports::FixedClock(
+        chrono::Utc.with_ymd_and_hms(2026, 12, 11, 1, 0, 0).unwrap(),
+    );
+    campaign::create(&f.pool, &still_evening, "tester", &overnight(&f))
+        .await
+        .unwrap();
+    assert_eq!(count().await, 1);
+    // A deadline reminder once the deadline has gone.
+    let long_after = patchdesk_core::ports::FixedClock(
+        chrono::Utc.with_ymd_and_hms(2027, 1, 30, 0, 0, 0).unwrap(),
+    );
+    let mut deadline = overnight(&f);
+    deadline.kind = Kind::Deadline;
+    deadline.reminder = None;
+    let e = campaign::create(&f.pool, &long_after, "tester", &deadline)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("deadline"), "{e}");
+    // A send time in the past (1969) would have gone out at once.
+    let mut past = overnight(&f);
+    past.send_at = Some(
+        chrono::Utc
+            .with_ymd_and_hms(1969, 7, 20, 20, 17, 0)
+            .unwrap(),
+    );
+    let e = campaign::create(&f.pool, &CLOCK, "tester", &past)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    assert!(e.to_string().contains("in the past"), "{e}");
+    assert_eq!(count().await, 1, "nothing stored by a refusal");
+}

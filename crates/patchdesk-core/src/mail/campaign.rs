@@ -66,6 +66,39 @@ pub struct NewCampaign {
     pub reminder: Option<ReminderSpec>,
 }
 
+/// End users are never asked to act on a day that has gone: an overnight notice for a
+/// night that is over everywhere (the latest time zone, UTC−12, has reached the next
+/// day), or a deadline reminder after the deadline.
+fn refuse_passed(
+    req: &NewCampaign,
+    phase: &str,
+    overnight: Option<NaiveDate>,
+    reminder: Option<&ReminderSpec>,
+    deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let latest_today = (now - chrono::Duration::hours(12)).date_naive();
+    match req.kind {
+        Kind::Overnight => {
+            let night = reminder.and_then(|r| r.date).or(overnight);
+            if let Some(night) = night.filter(|n| *n < latest_today) {
+                return Err(Error::invalid(format!(
+                    "the night of {} for phase {phase} has passed: move the phase's overnight date, or give the reminder a later date",
+                    night.format("%A %-d %B %Y")
+                )));
+            }
+        }
+        Kind::Deadline | Kind::Announcement if deadline <= now => {
+            return Err(Error::invalid(format!(
+                "phase {phase}'s install deadline ({}) has passed: there is nothing left to announce",
+                deadline.format("%Y-%m-%d %H:%M UTC")
+            )));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// What the editor proposes for a kind of campaign.
 pub fn defaults(kind: Kind) -> (Option<FlagSpec>, Option<ReminderSpec>) {
     match kind {
@@ -328,6 +361,18 @@ pub async fn create(
         }),
         None => None,
     };
+    // A send time in the past would go out at once, saying nothing about it: refuse it
+    // (a minute's grace for a time picked as "now" a moment ago).
+    if let Some(t) = req
+        .send_at
+        .filter(|t| *t < now - chrono::Duration::minutes(1))
+    {
+        return Err(Error::invalid(format!(
+            "the send time {} is in the past (it is now {}): choose a later time, or none to send when you say so",
+            t.format("%Y-%m-%d %H:%M UTC"),
+            now.format("%Y-%m-%d %H:%M UTC")
+        )));
+    }
     let reminder = match &req.reminder {
         Some(r) => {
             parse_time(&r.time)?;
@@ -389,6 +434,14 @@ pub async fn create(
             req.phase
         )));
     }
+    refuse_passed(
+        req,
+        &phase_name,
+        overnight,
+        reminder.as_ref(),
+        at(deadline),
+        now,
+    )?;
     let settings = settings::load(&mut tx).await?;
     let templates = template::sources_for(&mut tx, req.kind).await?;
     let send_at = req.send_at.unwrap_or(now).max(now);
