@@ -5,6 +5,7 @@ mod common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
+use patchdesk_core::approvals::state::State;
 use patchdesk_core::collections;
 use patchdesk_core::demo::{self, plans::TEMPLATE, DemoOptions};
 use patchdesk_core::ports::FixedClock;
@@ -37,12 +38,29 @@ async fn counts(pool: &SqlitePool) -> (i64, i64, i64, i64) {
 async fn the_demo_plans_a_patch_tuesday_release_in_three_rings_and_an_emergency() {
     let (_d, pool) = demo_db().await;
     let list = releases::list(&pool).await.unwrap();
-    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list.len(), 4, "{list:?}");
+    // Relative to the day (20 November): last cycle's completed, this cycle's under way,
+    // the next one scheduled.
+    let cycles: Vec<(&str, State)> = list
+        .iter()
+        .filter(|r| r.template.as_deref() == Some(TEMPLATE))
+        .map(|r| (r.title.as_str(), r.state))
+        .collect();
+    assert_eq!(
+        cycles,
+        [
+            ("Patch Tuesday — December 2026", State::Scheduled),
+            ("Patch Tuesday — November 2026", State::InProgress),
+            ("Patch Tuesday — October 2026", State::Completed),
+        ]
+    );
+    for r in list.iter().filter(|r| r.template.is_some()) {
+        assert!(r.update_count > 0, "{} has its month's updates", r.title);
+    }
     let pt = list
         .iter()
-        .find(|r| r.template.as_deref() == Some(TEMPLATE))
+        .find(|r| r.state == State::InProgress && r.template.is_some())
         .unwrap();
-    assert_eq!(pt.title, "Patch Tuesday — November 2026");
     let detail = releases::get(&pool, pt.id).await.unwrap();
     let names: Vec<&str> = detail.phases.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Pilot", "Early", "Broad"]);
@@ -67,6 +85,58 @@ async fn the_demo_plans_a_patch_tuesday_release_in_three_rings_and_an_emergency(
         9
     );
     assert_eq!(releases::windows::blackouts(&pool).await.unwrap().len(), 1);
+}
+
+/// On any day the demo has a completed release, one under way (today between its first
+/// ring's opening and its last ring's deadline, in a gap between cycles too) and one scheduled, each with updates.
+#[tokio::test]
+async fn the_demo_never_ages() {
+    for day in [
+        (2026, 12, 4),
+        (2026, 12, 9),
+        (2027, 1, 1),
+        (2027, 2, 9),
+        (2027, 3, 31),
+        (2027, 6, 12),
+    ] {
+        let today = Utc.with_ymd_and_hms(day.0, day.1, day.2, 3, 0, 0).unwrap();
+        let (_dir, pool) = fresh_db().await;
+        demo::load(
+            &pool,
+            DemoOptions {
+                computers: 200,
+                seed: 1,
+            },
+            today,
+            false,
+            &NP,
+            &BY,
+        )
+        .await
+        .unwrap();
+        let list = releases::list(&pool).await.unwrap();
+        let of = |state: State| {
+            list.iter()
+                .find(|r| r.template.is_some() && r.state == state)
+                .unwrap_or_else(|| panic!("{day:?}: no {state:?} release in {list:#?}"))
+        };
+        let running = releases::get(&pool, of(State::InProgress).id)
+            .await
+            .unwrap();
+        let first = running.phases.first().unwrap().available_at;
+        let last = running.phases.last().unwrap().deadline_at;
+        assert!(
+            first <= today && today < last,
+            "{day:?}: {} runs from {first} to {last}",
+            running.title
+        );
+        let upcoming = of(State::Scheduled);
+        assert!(upcoming.starts_at.unwrap() > today, "{day:?}");
+        assert!(of(State::Completed).ends_at.unwrap() < today, "{day:?}");
+        for r in list.iter().filter(|r| r.template.is_some()) {
+            assert!(r.update_count > 0, "{day:?}: {} has updates", r.title);
+        }
+    }
 }
 
 #[tokio::test]
@@ -271,7 +341,7 @@ async fn conflicts_are_found_and_explained() {
     let overlap = d
         .conflicts
         .iter()
-        .find(|c| c.kind == ConflictKind::Overlap)
+        .find(|c| c.kind == ConflictKind::Overlap && c.message.contains("'First'"))
         .unwrap();
     let pilot_size = collections::get(&pool, pilot)
         .await
@@ -433,11 +503,8 @@ async fn saving_a_plan_as_a_template_keeps_its_days_relative_to_patch_tuesday() 
 
 #[tokio::test]
 async fn the_calendar_holds_phases_windows_blackouts_and_overnight_nights() {
+    // The demo's December release is the upcoming one.
     let (_d, pool) = demo_db().await;
-    let clock = FixedClock(now());
-    templates::create_release(&pool, &clock, "Tester", TEMPLATE, "2026-12", "")
-        .await
-        .unwrap();
     let from = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
     let to = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
     let events = schedule::events(&pool, from, to).await.unwrap();
@@ -473,12 +540,12 @@ async fn the_calendar_holds_phases_windows_blackouts_and_overnight_nights() {
 async fn the_ics_export_parses_with_an_independent_parser() {
     let (dir, pool) = demo_db().await;
     let clock = FixedClock(now());
-    templates::create_release(&pool, &clock, "Tester", TEMPLATE, "2026-12", "")
-        .await
-        .unwrap();
     let path = dir.path().join("schedule.ics");
     let n = schedule::export_ics(&pool, now(), &path).await.unwrap();
-    assert_eq!(n, 7, "3 + 3 rings and the emergency phase");
+    assert_eq!(
+        n, 10,
+        "3 × 3 rings (October, November, December) and the emergency phase"
+    );
     let bytes = std::fs::read(&path).unwrap();
     for line in bytes.split(|b| *b == b'\n') {
         assert!(
@@ -517,7 +584,7 @@ print(json.dumps(out))
         String::from_utf8_lossy(&run.stderr)
     );
     let events: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).unwrap();
-    assert_eq!(events.len(), 7);
+    assert_eq!(events.len(), 10);
     let broad = events
         .iter()
         .find(|e| e["summary"] == "Patch Tuesday — December 2026: Broad")
@@ -526,7 +593,7 @@ print(json.dumps(out))
     assert_eq!(broad["end"], "2026-12-30T09:00:00+00:00");
     let uids: std::collections::BTreeSet<&str> =
         events.iter().map(|e| e["uid"].as_str().unwrap()).collect();
-    assert_eq!(uids.len(), 7, "unique UIDs");
+    assert_eq!(uids.len(), 10, "unique UIDs");
     // The same UIDs on the next export; a moved phase comes with a higher sequence.
     let broad_uid = broad["uid"].as_str().unwrap().to_string();
     let phase_id: i64 = broad_uid

@@ -4,6 +4,32 @@
 use crate::catalog::UpdateRecord;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
+/// The demo's monthly cycles as seen on `today`: the twelve latest months whose Patch
+/// Tuesday is before today, oldest first, and the next month (Patch Tuesday today or
+/// later). Its releases are made relative to these, so the demo never ages.
+pub fn cycles(today: NaiveDate) -> (Vec<(i32, u32)>, (i32, u32)) {
+    let (mut y, mut m) = (today.year(), today.month());
+    let mut next = (y, m);
+    let mut released = Vec::new();
+    while released.len() < 12 {
+        if patch_tuesday(y, m) < today {
+            released.push((y, m));
+        } else {
+            next = (y, m);
+        }
+        (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+    }
+    if next == (today.year(), today.month()) && patch_tuesday(next.0, next.1) < today {
+        next = if next.1 == 12 {
+            (next.0 + 1, 1)
+        } else {
+            (next.0, next.1 + 1)
+        };
+    }
+    released.reverse();
+    (released, next)
+}
+
 /// The second Tuesday of a month (Patch Tuesday).
 pub fn patch_tuesday(year: i32, month: u32) -> NaiveDate {
     NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Tue, 2)
@@ -41,28 +67,18 @@ pub fn build(now: DateTime<Utc>) -> Vec<UpdateRecord> {
         historic("KB4012213", "MS17-010", "March, 2017 Security Only Quality Update for Windows 8.1 for x64-based Systems (KB4012213)", "Windows 8.1", "2017-03-14", "Critical", 45, true, true),
         historic("KB5005565", "", "2021-09 Cumulative Update for Windows 10 Version 21H1 for x64-based Systems (KB5005565)", "Windows 10", "2021-09-14", "Critical", 75, true, true),
     ];
-    // The twelve most recent Patch Tuesdays on or before `now`.
     let today = now.date_naive();
-    let mut months = Vec::new();
-    let (mut y, mut m) = (today.year(), today.month());
-    while months.len() < 12 {
-        if patch_tuesday(y, m) <= today {
-            months.push((y, m));
-        }
-        if m == 1 {
-            y -= 1;
-            m = 12;
-        } else {
-            m -= 1;
-        }
-    }
-    months.reverse();
+    let (released, next) = cycles(today);
+    let mut months = released;
+    // The coming Patch Tuesday's updates are in the catalogue too, so the upcoming release
+    // has its updates; they supersede nothing until they are out.
+    months.push(next);
     let kb_of = |mi: usize, pi: usize| 5_063_000 + (mi as u32) * 97 + (pi as u32) * 11;
     for (mi, (y, m)) in months.iter().enumerate() {
         let released = patch_tuesday(*y, *m);
         for (pi, p) in MONTHLY.iter().enumerate() {
             let kb = format!("KB{}", kb_of(mi, pi));
-            let superseded_by = if mi + 1 < months.len() {
+            let superseded_by = if mi + 2 < months.len() {
                 format!("KB{}", kb_of(mi + 1, pi))
             } else {
                 String::new()
@@ -87,7 +103,7 @@ pub fn build(now: DateTime<Utc>) -> Vec<UpdateRecord> {
         }
     }
     // An out-of-band fix shipped a week after the latest Patch Tuesday.
-    if let Some((y, m)) = months.last() {
+    if let Some((y, m)) = months.iter().rev().nth(1) {
         let oob = patch_tuesday(*y, *m) + Duration::days(7);
         if oob <= today {
             out.push(UpdateRecord {

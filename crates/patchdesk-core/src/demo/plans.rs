@@ -190,49 +190,70 @@ pub async fn load(pool: &SqlitePool, now: DateTime<Utc>) -> Result<()> {
     templates::insert(&mut tx, &template).await?;
     tx.commit().await?;
 
-    // This month's release, from the template: its broad ring is under way now.
-    let local = now.with_timezone(&seoul);
-    let (y, m) = (local.year(), local.month());
-    let base = patch_tuesday(y, m).expect("a 2nd Tuesday");
-    let month = if local.date_naive() < base + Duration::days(1) {
-        // Before this month's pilot: last month's rollout is the one in progress.
-        if m == 1 {
-            (y - 1, 12)
-        } else {
-            (y, m - 1)
-        }
-    } else {
-        (y, m)
-    };
+    // Three Patch Tuesday releases made relative to today, so the demo never ages: last
+    // cycle's is completed, this cycle's is under way, the next one is scheduled.
+    let (released, next) = super::catalog::cycles(now.with_timezone(&seoul).date_naive());
+    let current = *released.last().expect("twelve cycles");
+    let previous = released[released.len() - 2];
     let people = ensure_people(pool, now).await?;
-    let [manager, anna, james, security] = people;
-    // Planned a week before Patch Tuesday, approved by two people, under way.
-    let planned = FixedClock(
-        resolve(seoul, (base - Duration::days(7)).and_time(NaiveTime::MIN))
+    let [manager, anna, _, security] = people;
+    let month = |(y, m): (i32, u32)| format!("{y:04}-{m:02}");
+    let base_of = |(y, m): (i32, u32)| patch_tuesday(y, m).expect("a 2nd Tuesday");
+    let planned_at = |cycle| {
+        FixedClock(
+            resolve(
+                seoul,
+                (base_of(cycle) - Duration::days(7)).and_time(NaiveTime::MIN),
+            )
             .min(now - Duration::days(2)),
+        )
+    };
+    // Last cycle: rolled out and marked completed after its broad ring's deadline.
+    let planned = planned_at(previous);
+    let done = create_for(pool, &planned, month(previous)).await?;
+    let approved = approve_by_two(pool, now, &planned, people, done).await?;
+    approvals::transition(pool, &approved, manager, done, Action::Start, "").await?;
+    let finished = FixedClock(
+        resolve(
+            seoul,
+            (base_of(previous) + Duration::days(23)).and_time(NaiveTime::MIN),
+        )
+        .min(now - Duration::days(1)),
     );
-    let approved = FixedClock(planned.0 + Duration::days(2));
-    let pt = templates::create_release(
-        pool,
-        &planned,
-        "Min-jun Park",
-        TEMPLATE,
-        &format!("{:04}-{:02}", month.0, month.1),
-        "Min-jun Park (Change Manager)",
-    )
-    .await?;
-    approvals::transition(pool, &planned, manager, pt, Action::Submit, "").await?;
-    approvals::decide(
-        pool,
-        &approved,
-        anna,
-        pt,
-        Decision::Approve,
-        "Pilot ring is IT only; fine.",
-    )
-    .await?;
-    approvals::decide(pool, &approved, james, pt, Decision::Approve, "").await?;
-    approvals::transition(pool, &approved, manager, pt, Action::Start, "").await?;
+    approvals::transition(pool, &finished, manager, done, Action::Complete, "").await?;
+
+    // This cycle: under way. Between its broad ring's deadline and the next pilot the
+    // plan would be over, so then its broad ring runs late, as rings sometimes do.
+    let planned = planned_at(current);
+    let running = create_for(pool, &planned, month(current)).await?;
+    let detail = releases::get(pool, running).await?;
+    if let Some(broad) = detail
+        .phases
+        .last()
+        .filter(|p| p.deadline_at <= now + Duration::days(1))
+    {
+        let starts = resolve(
+            seoul,
+            (now.with_timezone(&seoul).date_naive() - Duration::days(2))
+                .and_time(NaiveTime::from_hms_opt(10, 0, 0).expect("a time")),
+        );
+        releases::move_phase(
+            pool,
+            &planned,
+            "Min-jun Park",
+            broad.id,
+            (starts - broad.available_at).num_seconds(),
+        )
+        .await?;
+    }
+    let approved = approve_by_two(pool, now, &planned, people, running).await?;
+    approvals::transition(pool, &approved, manager, running, Action::Start, "").await?;
+
+    // The next cycle: approved and scheduled.
+    let planned = FixedClock(now - Duration::days(3));
+    let upcoming = create_for(pool, &planned, month(next)).await?;
+    approve_by_two(pool, now, &planned, people, upcoming).await?;
+
     let clock = FixedClock(now - Duration::hours(30));
 
     // An out-of-band fix for the servers, planned in a hurry.
@@ -284,8 +305,45 @@ pub async fn load(pool: &SqlitePool, now: DateTime<Utc>) -> Result<()> {
         "Emergency path: one approval, review afterwards.",
     )
     .await?;
-    approvals::transition(pool, &clock, security, emergency, Action::Start, "").await?;
+    approvals::transition(pool, &clock, manager, emergency, Action::Start, "").await?;
     Ok(())
+}
+
+/// A release from the template for `month`, planned by the change manager.
+async fn create_for(pool: &SqlitePool, planned: &FixedClock, month: String) -> Result<i64> {
+    templates::create_release(
+        pool,
+        planned,
+        "Min-jun Park",
+        TEMPLATE,
+        &month,
+        "Min-jun Park (Change Manager)",
+    )
+    .await
+}
+
+/// Submitted by the change manager and approved two days after planning (never later
+/// than an hour ago) by the two approvers; returns the approval's clock.
+async fn approve_by_two(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+    planned: &FixedClock,
+    [manager, anna, james, _]: [i64; 4],
+    release: i64,
+) -> Result<FixedClock> {
+    let approved = FixedClock((planned.0 + Duration::days(2)).min(now - Duration::hours(1)));
+    approvals::transition(pool, &approved, manager, release, Action::Submit, "").await?;
+    approvals::decide(
+        pool,
+        &approved,
+        anna,
+        release,
+        Decision::Approve,
+        "Pilot ring is IT only; fine.",
+    )
+    .await?;
+    approvals::decide(pool, &approved, james, release, Decision::Approve, "").await?;
+    Ok(approved)
 }
 
 /// The demo's people: a change manager, two approvers (Berlin and New York) and a
@@ -318,8 +376,10 @@ async fn ensure_people(pool: &SqlitePool, now: DateTime<Utc>) -> Result<[i64; 4]
         ids[i] = match approvals::find_person(pool, name).await {
             Ok(p) => p.id,
             Err(_) => {
-                approvals::create_person(
-                    pool,
+                // The demo's own load: whoever loads it adds its people.
+                let mut tx = begin_write(pool).await?;
+                let p = approvals::insert_person(
+                    &mut tx,
                     &FixedClock(now),
                     "demo",
                     &PersonInput {
@@ -329,8 +389,9 @@ async fn ensure_people(pool: &SqlitePool, now: DateTime<Utc>) -> Result<[i64; 4]
                         roles,
                     },
                 )
-                .await?
-                .id
+                .await?;
+                tx.commit().await?;
+                p.id
             }
         };
     }
