@@ -6,8 +6,20 @@
 //! sending finished with failed messages (`campaign show` lists them). A --dry-run only
 //! reports, and exits 0.
 
+// Every line printed goes through `term::safe` (user data may hold control characters):
+// these shadow the standard macros in the whole crate.
+macro_rules! println {
+    () => { ::std::println!() };
+    ($($t:tt)*) => { ::std::println!("{}", $crate::term::safe(&format!($($t)*))) };
+}
+macro_rules! eprintln {
+    () => { ::std::eprintln!() };
+    ($($t:tt)*) => { ::std::eprintln!("{}", $crate::term::safe(&format!($($t)*))) };
+}
+
 mod campaign;
 mod release;
+mod term;
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -287,8 +299,12 @@ fn print_report(r: &ImportReport, what: &str) {
     }
     for rej in &r.rejections {
         match &rej.column {
-            Some(c) => eprintln!("  line {}, column {c}: {}", rej.line, rej.reason),
-            None => eprintln!("  line {}: {}", rej.line, rej.reason),
+            Some(c) => eprintln!(
+                "  line {}, column {c}: {}",
+                rej.line,
+                term::line(&rej.reason)
+            ),
+            None => eprintln!("  line {}: {}", rej.line, term::line(&rej.reason)),
         }
     }
     if (r.rejections.len() as u64) < r.rejected {
@@ -701,6 +717,14 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("tokio runtime");
+    // A script waits for another writer (an import in another window) rather than fail,
+    // and says so once.
+    patchdesk_core::db::set_write_wait(patchdesk_core::db::WriteWait {
+        limit: std::time::Duration::from_secs(3600),
+        notify: Some(|| {
+            eprintln!("waiting for another change to the database to finish (an import, a demo load or a collection evaluation)…")
+        }),
+    });
     match rt.block_on(run(cli, dir)) {
         Ok(code) => code,
         Err(e) => {
@@ -714,7 +738,7 @@ fn main() -> ExitCode {
             } else {
                 wire.message
             };
-            eprintln!("error: {text}");
+            eprintln!("error: {}", term::line(&text));
             ExitCode::FAILURE
         }
     }

@@ -17,6 +17,13 @@ fn json(o: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
 }
 
+/// An update the demo's catalogue has for the current cycle: far-future releases made
+/// from the template name it, since a release without updates cannot be submitted.
+fn current_kb(d: &Path) -> String {
+    let o = patchdesk(d, &["--json", "updates", "list", "--hide-superseded"]);
+    json(&o)["rows"][0]["kb"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn demo_list_and_import_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
@@ -238,7 +245,8 @@ fn releases_and_the_schedule_through_the_cli() {
         .status
         .success());
     let list = json(&patchdesk(d, &["--json", "release", "list"]));
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    // Last cycle's, this cycle's, the next one and the emergency.
+    assert_eq!(list.as_array().unwrap().len(), 4);
 
     let out = patchdesk(
         d,
@@ -300,9 +308,10 @@ fn releases_and_the_schedule_through_the_cli() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(json(&out)["events"], 7);
+    // 3 rings of the demo's three cycles and of March 2031, and the emergency phase.
+    assert_eq!(json(&out)["events"], 13);
     let text = std::fs::read_to_string(&ics).unwrap();
-    assert_eq!(text.matches("BEGIN:VEVENT").count(), 7);
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 13);
 }
 
 #[test]
@@ -312,6 +321,7 @@ fn approvals_and_the_audit_trail_through_the_cli() {
     assert!(patchdesk(d, &["demo", "--computers", "300"])
         .status
         .success());
+    let kb = current_kb(d);
     let created = json(&patchdesk(
         d,
         &[
@@ -322,6 +332,8 @@ fn approvals_and_the_audit_trail_through_the_cli() {
             "Patch Tuesday",
             "--month",
             "2031-05",
+            "--update",
+            &kb,
             "--as",
             "Min-jun Park",
         ],
@@ -382,6 +394,45 @@ fn approvals_and_the_audit_trail_through_the_cli() {
         out["rows"].as_u64().unwrap() + 1
     );
     assert!(text.contains("approval.approve"));
+    // Each --as naming someone other than this account's person is an advisory profile
+    // switch on the trail.
+    let switches: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("operator.switch"))
+        .collect();
+    assert!(switches.len() >= 4, "{switches:?}");
+    assert!(switches.iter().all(|l| l.contains("advisory")));
+    assert!(switches.iter().any(|l| l.contains("James Miller")));
+}
+
+/// A hostile value never reaches the terminal raw: the rejected name's escape sequence
+/// is printed as a visible escape.
+#[test]
+fn user_data_is_printed_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("evil.csv");
+    std::fs::write(
+        &csv,
+        "name,site,time_zone\nEVIL\u{1b}]0;owned\u{7}\u{1b}[31m,Berlin,Europe/Berlin\nOK-1,Berlin,Europe/Berlin\n",
+    )
+    .unwrap();
+    let o = patchdesk(dir.path(), &["import", "computers", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.stderr.contains(&0x1b) && !o.stderr.contains(&0x07),
+        "{err:?}"
+    );
+    assert!(err.contains("line 2"), "{err}");
+    assert!(err.contains("\\u{1b}"), "{err}");
+    // An error quoting what was typed, too.
+    let o = patchdesk(dir.path(), &["release", "status", "Nope\u{1b}[2J"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        !o.stderr.contains(&0x1b),
+        "{:?}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// kill -9 while approvals are being written: each approval has exactly its audit row,
@@ -394,6 +445,7 @@ fn kill_9_during_approvals_leaves_each_approval_with_its_audit_row() {
         .status
         .success());
     let mut ids = Vec::new();
+    let kb = current_kb(d);
     for m in 1..=24 {
         let month = format!("{}-{:02}", 2027 + (m - 1) / 12, (m - 1) % 12 + 1);
         let r = json(&patchdesk(
@@ -406,6 +458,8 @@ fn kill_9_during_approvals_leaves_each_approval_with_its_audit_row() {
                 "Patch Tuesday",
                 "--month",
                 &month,
+                "--update",
+                &kb,
                 "--as",
                 "Min-jun Park",
             ],
@@ -509,8 +563,9 @@ fn campaigns_through_the_cli_and_kill_9_mid_campaign_sends_nobody_two_messages()
             &[
                 "campaign",
                 "create",
+                // The demo's next cycle: scheduled, its nights all ahead.
                 "--release",
-                "1",
+                "3",
                 "--phase",
                 phase,
                 "--template",
