@@ -816,3 +816,42 @@ async fn notices_for_a_day_that_has_gone_are_refused() {
     assert!(e.to_string().contains("in the past"), "{e}");
     assert_eq!(count().await, 1, "nothing stored by a refusal");
 }
+
+/// STARTTLS required and a server that does not offer it (maildev never does): sending
+/// stops at once with the reason instead of waiting for the server for ever, nothing is
+/// sent (in clear or otherwise), and every message is still queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starttls_required_but_not_offered_fails_at_once_with_the_reason() {
+    let f = fixture(&people(20, "tls")).await;
+    let md = MailDev::start();
+    use_smtp(&f.pool, md.smtp_port, SmtpSecurity::Starttls, None).await;
+    let id = campaign::create(&f.pool, &CLOCK, "tester", &overnight(&f))
+        .await
+        .unwrap();
+    campaign::start(&f.pool, &CLOCK, "tester", id)
+        .await
+        .unwrap();
+    let s = settings::get(&f.pool).await.unwrap();
+    let mailer = Arc::new(Mailer::from_settings(&s, f.dir.path()).unwrap());
+    // A ceiling only a hang reaches: the run must end by itself.
+    let run = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        outbox::run(
+            &f.pool,
+            &SystemClock,
+            mailer,
+            Until::Campaign(id),
+            &CancelToken::default(),
+            &|_| {},
+        ),
+    )
+    .await
+    .expect("sending ended by itself");
+    let e = run.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(e.to_string().contains("STARTTLS"), "{e}");
+    assert!(md.emails().is_empty(), "nothing was sent");
+    let states: Vec<String> = rows(&f.pool, id).await.into_iter().map(|r| r.1).collect();
+    assert_eq!(states.len(), 20);
+    assert!(states.iter().all(|s| s == "queued"), "{states:?}");
+}

@@ -308,7 +308,7 @@ async fn record(
         let (t, server_wait) = (*t, *server_wait);
         let attempts = d.row.attempts + 1;
         let q = match &d.outcome {
-            Outcome::NotSent => sqlx::query(concat!(
+            Outcome::NotSent | Outcome::Refused(_) => sqlx::query(concat!(
                 "UPDATE campaign_messages SET state = ",
                 requeue!(),
                 " WHERE id = ? AND state = 'sending'"
@@ -685,6 +685,24 @@ async fn run_locked(
         }
         while let Some(j) = jobs.try_join_next() {
             done.push(j.map_err(|e| Error::Internal(format!("sending task: {e}")))?);
+        }
+        // A server that cannot be used as configured ends the run at once, with its
+        // reason: what is claimed goes back untouched.
+        let refused = done.iter().find_map(|d| match &d.outcome {
+            Outcome::Refused(t) => Some(t.clone()),
+            _ => None,
+        });
+        if let Some(reason) = refused {
+            while let Some(j) = jobs.join_next().await {
+                done.push(j.map_err(|e| Error::Internal(format!("sending task: {e}")))?);
+            }
+            done.extend(queue.drain(..).map(|row| Done {
+                row,
+                outcome: Outcome::NotSent,
+            }));
+            recorder.add(done, clock.now(), 0)?;
+            recorder.finish().await?;
+            return Err(Error::Conflict(reason));
         }
         let unreachable = done.iter().find_map(|d| match &d.outcome {
             Outcome::Unreachable(t) => Some(t.clone()),

@@ -28,6 +28,10 @@ pub enum Outcome {
     /// Not tried (sending stopped, or the campaign was paused or cancelled): the row goes
     /// back as it was.
     NotSent,
+    /// The server cannot be used as configured, and waiting will not change that (it
+    /// does not offer STARTTLS, which the settings require): sending stops at once with
+    /// this reason, nothing is sent in clear, and the rows go back as they were.
+    Refused(String),
 }
 
 pub enum Mailer {
@@ -114,6 +118,12 @@ impl std::fmt::Display for OpenError {
 }
 
 impl OpenError {
+    /// STARTTLS is required but the server does not offer it: no wait will help.
+    fn starttls_missing(&self) -> bool {
+        matches!(self, OpenError::Smtp(e)
+            if chain(e).to_lowercase().contains("starttls is not supported"))
+    }
+
     /// A connection check's failure in the words an administrator needs.
     fn explain(&self, label: &str) -> String {
         let detail = self.to_string();
@@ -268,6 +278,9 @@ impl SmtpClient {
                 // and tries again rather than failing the recipients.
                 None => match self.open().await {
                     Ok(c) => c,
+                    Err(e) if e.starttls_missing() => {
+                        return Outcome::Refused(e.explain(&self.label))
+                    }
                     Err(e) => return Outcome::Unreachable(format!("{}: {e}", self.label)),
                 },
             };
@@ -438,6 +451,7 @@ pub async fn send_now(mailer: &Mailer, message: &Message) -> Result<String> {
             mailer.describe()
         ))),
         Outcome::NotSent => Err(Error::Internal("the message was not sent".into())),
+        Outcome::Refused(t) => Err(Error::Conflict(t)),
     }
 }
 
