@@ -18,6 +18,11 @@ npm --prefix ui run lint
 npm --prefix ui test
 npm --prefix ui run build
 
+step "installer: the bundle configuration resolves from the repository root"
+# The README's 'tauri build --bundles deb' runs beforeBuildCommand first; with a runner
+# that builds nothing, this checks that step (its working directory) in seconds.
+ui/node_modules/.bin/tauri build --runner true --no-bundle
+
 step "core has no tauri"
 if cargo tree -p patchdesk-core -e normal,build --prefix none | grep -iE '^tauri'; then
   echo "patchdesk-core must not depend on tauri" >&2; exit 1
