@@ -261,7 +261,8 @@ fn release_commands_plan_move_and_export() {
     )
     .unwrap();
     let list = invoke(&w, "release_list", json!({})).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    // Last cycle's, this cycle's, the next one and the emergency.
+    assert_eq!(list.as_array().unwrap().len(), 4);
     let templates = invoke(&w, "template_list", json!({})).unwrap();
     assert_eq!(templates[0]["name"], "Patch Tuesday");
 
@@ -327,8 +328,9 @@ fn release_commands_plan_move_and_export() {
 
     let ics = dir.path().join("plan.ics");
     let n = invoke(&w, "schedule_export_ics", json!({"path": ics})).unwrap();
-    // The demo's 3 + 1, December's 3 and the one-phase release.
-    assert_eq!(n, 8);
+    // The demo's three cycles of 3 and its emergency, December 2030's 3 and the
+    // one-phase release.
+    assert_eq!(n, 14);
     assert!(std::fs::read_to_string(&ics)
         .unwrap()
         .starts_with("BEGIN:VCALENDAR\r\n"));
@@ -351,10 +353,19 @@ fn approval_commands_act_as_the_operator() {
     )
     .unwrap();
     let me = invoke(&w, "operator_get", json!({})).unwrap();
+    // The month the demo's next release is for: the catalogue has its updates.
+    let list = invoke(&w, "release_list", json!({})).unwrap();
+    let next = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["state"] == "scheduled")
+        .unwrap();
+    let month = next["startsAt"].as_str().unwrap()[..7].to_string();
     let d = invoke(
         &w,
         "template_create_release",
-        json!({"template": "Patch Tuesday", "month": "2030-06", "requester": ""}),
+        json!({"template": "Patch Tuesday", "month": month, "requester": ""}),
     )
     .unwrap();
     let id = d["id"].as_i64().unwrap();
@@ -383,6 +394,20 @@ fn approval_commands_act_as_the_operator() {
         .unwrap()["id"]
         .clone();
     invoke(&w, "operator_set", json!({"personId": anna})).unwrap();
+    // Switching who the app acts as is on the trail, advisory, naming both.
+    let switched = invoke(
+        &w,
+        "audit_list",
+        json!({"search": "operator.switch", "limit": 10}),
+    )
+    .unwrap();
+    let row = &switched.as_array().unwrap()[0];
+    assert_eq!(row["actor"], me["name"]);
+    let detail: serde_json::Value = serde_json::from_str(row["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (detail["to"].as_str(), detail["advisory"].as_bool()),
+        (Some("Anna Schmidt"), Some(true))
+    );
     let s = invoke(
         &w,
         "release_decide",

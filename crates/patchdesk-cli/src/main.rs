@@ -738,7 +738,7 @@ fn main() -> ExitCode {
             } else {
                 wire.message
             };
-            eprintln!("error: {}", term::line(&text));
+            eprintln!("error: {text}");
             ExitCode::FAILURE
         }
     }
