@@ -780,10 +780,11 @@ fn compose_preview_and_send_the_overnight_campaign_to_the_outbox() {
     s.click(&s.wait_for("[data-testid=nav-notifications]", Duration::from_secs(10)));
     s.click(&s.wait_for("[data-testid=campaign-new]", Duration::from_secs(20)));
     s.wait_for(
-        "select[data-testid=campaign-release] option[value='1']",
+        "select[data-testid=campaign-release] option[value='3']",
         Duration::from_secs(20),
     );
-    select_value(&app, "select[data-testid=campaign-release]", "1");
+    // The demo's next cycle: scheduled, all its nights ahead.
+    select_value(&app, "select[data-testid=campaign-release]", "3");
     s.wait_for(
         "select[data-testid=campaign-phase] option[value='3']",
         Duration::from_secs(20),
@@ -809,7 +810,12 @@ fn compose_preview_and_send_the_overnight_campaign_to_the_outbox() {
     for close in s.find_all(".mantine-Notification-closeButton") {
         let _ = s.try_click(&close);
     }
-    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        s.until(Duration::from_secs(10), || s
+            .find_all(".mantine-Notification-root")
+            .is_empty()),
+        "the toasts closed"
+    );
     s.click(&s.wait_for("[data-testid=campaign-create]", Duration::from_secs(10)));
     s.wait_for(
         "[data-testid=campaign-state][data-state=draft]",

@@ -4,6 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Action } from "../../bindings/Action";
 import type { Decision } from "../../bindings/Decision";
+import type { Person } from "../../bindings/Person";
+import type { PersonRole } from "../../bindings/PersonRole";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { operatorGet, releaseDecide, releaseRevoke, releaseStatus, releaseTimeline, releaseTransition } from "../../lib/ipc";
 import { notifySuccess } from "../../lib/notify";
@@ -40,7 +42,17 @@ export function StateBadge({ state }: { state: keyof typeof STATE_LABELS }) {
 }
 
 /** Where the release stands in its lifecycle, who approved it, and what the operator can do. */
-export function ApprovalPanel({ releaseId }: { releaseId: number }) {
+/** Why the operator cannot take lifecycle step `a`, or null: the core's role rules, so
+ * a button the core would refuse is disabled with the reason instead. */
+function stepBlocked(a: Action, me: Person, isRequester: boolean, submitBlocked: string | null): string | null {
+  if (a === "submit" && submitBlocked) return submitBlocked;
+  const has = (r: PersonRole) => me.roles.includes(r);
+  if (a === "submit") return has("requester") || has("changeManager") ? null : `${me.name} needs the requester or change manager role to submit.`;
+  if (a === "cancel" && isRequester) return null;
+  return has("changeManager") ? null : `${me.name} needs the change manager role for this step.`;
+}
+
+export function ApprovalPanel({ releaseId, submitBlocked = null }: { releaseId: number; submitBlocked?: string | null }) {
   const client = useQueryClient();
   const status = useQuery({ queryKey: queryKeys.releaseStatus(releaseId), queryFn: () => releaseStatus(releaseId) });
   const timeline = useQuery({ queryKey: queryKeys.releaseTimeline(releaseId), queryFn: () => releaseTimeline(releaseId) });
@@ -132,19 +144,26 @@ export function ApprovalPanel({ releaseId }: { releaseId: number }) {
               Revoke my approval…
             </Button>
           )}
-          {steps.map((a) => (
-            <Button
-              key={a}
-              size="xs"
-              variant={a === "submit" || a === "start" ? "filled" : "default"}
-              color={a === "cancel" || a === "halt" ? "red" : undefined}
-              onClick={() => (needsComment({ kind: "step", action: a }) ? open({ kind: "step", action: a }) : act.mutate({ kind: "step", action: a }))}
-              loading={act.isPending && act.variables?.kind === "step" && act.variables.action === a}
-              data-testid={`step-${a}`}
-            >
-              {STEP_LABELS[a]}
-            </Button>
-          ))}
+          {steps.map((a) => {
+            const blocked = stepBlocked(a, me, isRequester, submitBlocked);
+            return (
+              <Tooltip key={a} label={blocked} disabled={!blocked} multiline maw={280}>
+                <span>
+                  <Button
+                    size="xs"
+                    variant={a === "submit" || a === "start" ? "filled" : "default"}
+                    color={a === "cancel" || a === "halt" ? "red" : undefined}
+                    disabled={blocked !== null}
+                    onClick={() => (needsComment({ kind: "step", action: a }) ? open({ kind: "step", action: a }) : act.mutate({ kind: "step", action: a }))}
+                    loading={act.isPending && act.variables?.kind === "step" && act.variables.action === a}
+                    data-testid={`step-${a}`}
+                  >
+                    {STEP_LABELS[a]}
+                  </Button>
+                </span>
+              </Tooltip>
+            );
+          })}
         </Group>
       </Group>
       {act.isError && !pending && <ErrorAlert error={act.error} title="Not done" />}

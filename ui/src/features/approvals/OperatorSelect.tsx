@@ -1,4 +1,4 @@
-import { Group, NativeSelect, Text } from "@mantine/core";
+import { Group, NativeSelect, Text, Tooltip } from "@mantine/core";
 import { IconUserCircle } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { operatorGet, operatorSet, peopleList } from "../../lib/ipc";
@@ -22,9 +22,15 @@ export function OperatorSelect() {
   return (
     <Group gap={6} wrap="nowrap">
       <IconUserCircle size={18} stroke={1.6} aria-hidden />
-      <Text size="sm" c="dimmed" visibleFrom="md">
-        Acting as
-      </Text>
+      <Tooltip
+        label="On this computer anyone can pick anyone: each switch is written to the audit trail with your OS account. Team mode makes identity server-enforced."
+        multiline
+        maw={320}
+      >
+        <Text size="sm" c="dimmed" visibleFrom="md" data-testid="operator-advisory">
+          Acting as (advisory)
+        </Text>
+      </Tooltip>
       <NativeSelect
         size="xs"
         aria-label="Acting as"

@@ -76,6 +76,7 @@ export function auditLabel(action: string): string {
     "approval.revoke": "Approval revoked",
     "approval.reset": "Approvals reset",
     "approval.phase": "Phase approved",
+    "operator.switch": "Switched who acts (advisory)",
     "import.computers": "Computers imported",
     "import.updates": "Updates imported",
     "demo.load": "Demo organisation loaded",

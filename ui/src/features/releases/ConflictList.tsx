@@ -14,19 +14,22 @@ export function ConflictList({ conflicts, showRelease = false }: { conflicts: re
       </Alert>
     );
   }
+  const blocking = conflicts.filter((c) => c.blocking).length;
   return (
     <Alert
-      color="orange"
+      color={blocking > 0 ? "red" : "orange"}
       variant="light"
       icon={<IconAlertTriangle size={18} />}
-      title={`${conflicts.length} ${conflicts.length === 1 ? "conflict" : "conflicts"} to resolve before approval`}
+      title={`${conflicts.length} ${conflicts.length === 1 ? "conflict" : "conflicts"} to resolve before approval${
+        blocking > 0 ? ` (${blocking} blocking submission)` : ""
+      }`}
       data-testid="conflicts"
     >
       <List spacing={6} size="sm">
         {conflicts.map((c, i) => (
-          <List.Item key={i} data-testid="conflict" data-kind={c.kind} data-phase={c.phaseName ?? ""}>
+          <List.Item key={i} data-testid="conflict" data-kind={c.kind} data-phase={c.phaseName ?? ""} data-blocking={c.blocking}>
             <Group gap={6} wrap="nowrap" align="baseline">
-              <Badge size="xs" color="orange" variant="outline" style={{ flexShrink: 0 }}>
+              <Badge size="xs" color={c.blocking ? "red" : "orange"} variant={c.blocking ? "filled" : "outline"} style={{ flexShrink: 0 }}>
                 {CONFLICT_LABELS[c.kind]}
               </Badge>
               <Text size="sm">

@@ -233,7 +233,10 @@ export function ReleaseView({ id }: { id: number }) {
             )}
           </Group>
         </Group>
-        <ApprovalPanel releaseId={r.id} />
+        <ApprovalPanel
+          releaseId={r.id}
+          submitBlocked={r.conflicts.some((c) => c.blocking) ? "Resolve the blocking conflicts below before submitting." : null}
+        />
         <ConflictList conflicts={r.conflicts} />
         <Title order={3} fz="h5">
           Rollout plan
