@@ -230,6 +230,8 @@ enum CollectionCommand {
     },
     /// Who entered and left at the last evaluation.
     Changes { name: String },
+    /// The members as of the last evaluation (as ConfigMgr's Get-CMCollectionMember).
+    Members { name: String },
     /// Delete a collection (refused while another uses it).
     Delete { name: String },
 }
@@ -450,22 +452,7 @@ async fn run(cli: Cli, pool_dir: PathBuf) -> Result<ExitCode, Error> {
             if cli.json {
                 print_json(&page);
             } else {
-                println!(
-                    "{:<18} {:<12} {:<11} {:<32} {:<12} {:<28} {:<16}",
-                    "NAME", "SITE", "ROLE", "OS", "VERSION", "OWNER", "LAST SEEN (UTC)"
-                );
-                for c in &page.rows {
-                    println!(
-                        "{:<18} {:<12} {:<11} {:<32} {:<12} {:<28} {:<16}",
-                        c.name,
-                        c.site,
-                        c.role.as_str(),
-                        c.os_name,
-                        c.os_version,
-                        c.owner_name,
-                        short_time(c.last_seen)
-                    );
-                }
+                print_computers(&page.rows);
                 eprintln!("{} of {} computers", page.rows.len(), page.total);
             }
         }
@@ -677,6 +664,35 @@ async fn collection(
             }
             eprintln!("{} changes at the last evaluation", changes.len());
         }
+        CollectionCommand::Members { name } => {
+            let id = collections::find(pool, &name).await?;
+            let detail = collections::get(pool, id).await?;
+            let ids = collections::member_ids(pool, id).await?;
+            let mut rows = inventory::computers_by_id(pool, &ids).await?;
+            rows.sort_by(|a, b| a.name.cmp(&b.name));
+            if json {
+                print_json(&serde_json::json!({
+                    "collection": detail.collection.name,
+                    "evaluatedAt": detail.collection.evaluated_at,
+                    "total": rows.len(),
+                    "rows": rows,
+                }));
+                return Ok(());
+            }
+            print_computers(&rows);
+            match detail.collection.evaluated_at {
+                Some(t) => eprintln!(
+                    "{} members of '{}' at its evaluation of {} UTC",
+                    rows.len(),
+                    detail.collection.name,
+                    t.format("%Y-%m-%d %H:%M")
+                ),
+                None => eprintln!(
+                    "'{}' was never evaluated: run 'patchdesk collection eval' first",
+                    detail.collection.name
+                ),
+            }
+        }
         CollectionCommand::Delete { name } => {
             let id = collections::find(pool, &name).await?;
             let who = release::operator(pool, None).await?;
@@ -702,6 +718,26 @@ fn report_saved(d: &collections::CollectionDetail, verb: &str, json: bool) {
     );
     for w in &d.warnings {
         eprintln!("warning: {w}");
+    }
+}
+
+/// Computers as a table, one a line.
+fn print_computers(rows: &[inventory::Computer]) {
+    println!(
+        "{:<18} {:<12} {:<11} {:<32} {:<12} {:<28} {:<16}",
+        "NAME", "SITE", "ROLE", "OS", "VERSION", "OWNER", "LAST SEEN (UTC)"
+    );
+    for c in rows {
+        println!(
+            "{:<18} {:<12} {:<11} {:<32} {:<12} {:<28} {:<16}",
+            c.name,
+            c.site,
+            c.role.as_str(),
+            c.os_name,
+            c.os_version,
+            c.owner_name,
+            short_time(c.last_seen)
+        );
     }
 }
 

@@ -229,6 +229,21 @@ fn collections_through_the_cli() {
         .find(|c| c["name"] == "Old")
         .unwrap();
     assert_eq!(old["memberCount"].as_i64().unwrap(), members);
+    // Listed one by one, as ConfigMgr's Get-CMCollectionMember does.
+    let listed = json(&patchdesk(d, &["--json", "collection", "members", "Old"]));
+    let rows = listed["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as i64, members);
+    assert_eq!(listed["total"].as_i64().unwrap(), members);
+    assert!(rows.iter().all(|r| r["site"] == "Seoul HQ"), "{rows:?}");
+    let text = patchdesk(d, &["collection", "members", "Old"]);
+    assert!(text.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&text.stdout).lines().count() as i64,
+        members + 1,
+        "a header and a line a member"
+    );
+    let o = patchdesk(d, &["collection", "members", "Nope"]);
+    assert_eq!(o.status.code(), Some(1));
 
     let o = patchdesk(d, &["collection", "delete", "Old"]);
     assert_eq!(o.status.code(), Some(1));
