@@ -47,6 +47,7 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
     }
     MIGRATOR.run(&pool).await?;
     crate::mail::template::ensure_defaults(&pool, chrono::Utc::now()).await?;
+    crate::audit::prepare(&pool).await?;
     Ok(pool)
 }
 
@@ -83,8 +84,45 @@ pub async fn set_setting<T: serde::Serialize>(
 
 /// Start a write transaction with `BEGIN IMMEDIATE`: a deferred transaction that
 /// reads and then writes fails under a second writer despite the busy timeout.
-pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+pub async fn begin_write(pool: &SqlitePool) -> Result<WriteTx> {
+    Ok(WriteTx {
+        tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+    })
+}
+
+/// A write transaction. It is used like the connection it holds (`&mut tx`, `&mut *tx`);
+/// its `commit` also refreshes the audit head file beside the database, after the commit,
+/// so a transaction that rolls back never leaves the file ahead of the trail.
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl WriteTx {
+    pub async fn commit(mut self) -> Result<()> {
+        let head = crate::audit::head_to_publish(&mut self.tx).await;
+        self.tx.commit().await?;
+        if let Some(head) = head {
+            head.publish();
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &sqlx::SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
 }
 
 async fn backup_if_pending(pool: &SqlitePool, path: &Path) -> Result<Option<PathBuf>> {
