@@ -451,11 +451,11 @@ proptest! {
 /// Changes the database as someone with the file would: the triggers are dropped first.
 async fn tamper(pool: &SqlitePool, sql: &str) {
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("DROP TRIGGER audit_log_no_update")
+    sqlx::query("DROP TRIGGER IF EXISTS audit_log_no_update")
         .execute(&mut *tx)
         .await
         .unwrap();
-    sqlx::query("DROP TRIGGER audit_log_no_delete")
+    sqlx::query("DROP TRIGGER IF EXISTS audit_log_no_delete")
         .execute(&mut *tx)
         .await
         .unwrap();
@@ -725,6 +725,64 @@ async fn approvals_and_people_edited_behind_the_apps_back_are_found() {
         assert_eq!(v.table_row, Some(row), "{sql}: {:?}", v.reason);
         assert_eq!(v.first_bad, None);
     }
+}
+
+#[tokio::test]
+async fn rows_from_before_the_key_still_verify_and_are_anchored_by_the_keyed_rows() {
+    let (d, pool, _) = setup().await;
+    let path = d.path().join("patchdesk.sqlite");
+    // The database as an older version left it: the same rows, hashed with plain SHA-256,
+    // and no key.
+    let mut rows: Vec<audit::AuditEntry> = sqlx::query_as(
+        "SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut prev = audit::GENESIS.to_string();
+    let mut sql = String::from("DELETE FROM settings WHERE key = 'audit_chain';");
+    for r in rows.iter_mut() {
+        r.prev_hash = prev;
+        r.hash = sha256_row(r);
+        prev = r.hash.clone();
+        sql.push_str(&format!(
+            "UPDATE audit_log SET prev_hash = '{}', hash = '{}' WHERE id = {};",
+            r.prev_hash, r.hash, r.id
+        ));
+    }
+    tamper(&pool, &sql).await;
+    pool.close().await;
+    let _ = std::fs::remove_file(audit::head_file(&path));
+    let old = rows.len() as i64;
+
+    // Opening it keys the chain from here on.
+    let pool = patchdesk_core::db::open(&path).await.unwrap();
+    let v = audit::verify(&pool, None).await.unwrap();
+    assert!(v.ok, "{v:?}");
+    assert_eq!(v.unkeyed_rows, old);
+    assert_eq!(v.rows, old + 1);
+    assert_eq!(v.key_source, Some(audit::KeySource::CredentialStore));
+    let keyed = audit::list(&pool, "audit.keyed", 10).await.unwrap();
+    assert_eq!(keyed.len(), 1);
+    assert_eq!(keyed[0].id, old + 1);
+
+    // Rewriting the old rows the old way no longer passes: the first keyed row holds
+    // the old head.
+    let (_d2, copy) = copy_of(&pool).await;
+    let mut sql = String::new();
+    rows[2].actor = "Mallory".into();
+    for i in 2..rows.len() {
+        rows[i].prev_hash = rows[i - 1].hash.clone();
+        rows[i].hash = sha256_row(&rows[i]);
+        sql.push_str(&format!(
+            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE id = {};",
+            rows[i].actor, rows[i].prev_hash, rows[i].hash, rows[i].id
+        ));
+    }
+    tamper(&copy, &sql).await;
+    let v = bad(&copy).await;
+    assert_eq!(v.problem, Some(audit::Problem::Changed), "{:?}", v.reason);
+    assert_eq!(v.first_bad, Some(old), "{:?}", v.reason);
 }
 
 #[tokio::test]
