@@ -195,11 +195,10 @@ pub async fn prepare(pool: &SqlitePool) -> Result<()> {
     let mut tx = crate::db::begin_write(pool).await?;
     match chain_key(&mut tx, Utc::now().timestamp()).await {
         Ok(_) => tx.commit().await,
-        Err(e @ Error::Conflict(_)) => {
-            tracing::warn!(error = %e, "the audit chain key is missing");
+        Err(e) => {
+            tracing::warn!(error = %e, "the audit chain key is not available");
             Ok(())
         }
-        Err(e) => Err(e),
     }
 }
 

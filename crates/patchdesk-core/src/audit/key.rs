@@ -124,7 +124,7 @@ fn entry(id: &str) -> std::result::Result<keyring_core::Entry, keyring_core::Err
     keyring_core::Entry::new(SERVICE, &format!("audit-key:{id}"))
 }
 
-/// No store, or one that cannot be used now: the key file is used instead.
+/// No store, or one that cannot be used now: the key file is looked at instead.
 fn unavailable(e: &keyring_core::Error) -> bool {
     matches!(
         e,
@@ -163,17 +163,26 @@ pub(crate) fn load(id: &str) -> Result<Option<Arc<ChainKey>>> {
         return Ok(Some(k));
     }
     // The credential store first: a key file planted beside a stored key is not used.
+    let mut store_failed = None;
     let from_store = match entry(id).and_then(|e| e.get_password()) {
         Ok(s) => Some(s),
         Err(keyring_core::Error::NoEntry) => None,
         Err(e) if unavailable(&e) => None,
-        Err(e) => return Err(store_error(e)),
+        Err(e) => {
+            store_failed = Some(e);
+            None
+        }
     };
     let (text, source) = match from_store {
         Some(s) => (s, KeySource::CredentialStore),
         None => match std::fs::read_to_string(key_file(id)) {
             Ok(s) => (s, KeySource::KeyFile),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return match store_failed {
+                    Some(e) => Err(store_error(e)),
+                    None => Ok(None),
+                }
+            }
             Err(e) => {
                 return Err(Error::io(
                     format!("reading the audit key {}", key_file(id).display()),
@@ -217,14 +226,15 @@ pub(crate) async fn ensure(conn: &mut SqliteConnection) -> Result<(Arc<ChainKey>
         .fetch_one(&mut *conn)
         .await?;
     let secret = encode(&key, legacy_rows);
+    // Any failure of the store falls back to the key file: the app keeps working, and
+    // verify shows the weaker protection.
     let source = match entry(&id).and_then(|e| e.set_password(&secret)) {
         Ok(()) => KeySource::CredentialStore,
-        Err(e) if unavailable(&e) => {
-            tracing::warn!(error = %e, dir = %key_dir().display(), "no credential store: the audit key is kept in a key file");
+        Err(e) => {
+            tracing::warn!(error = %e, dir = %key_dir().display(), "no usable credential store: the audit key is kept in a key file");
             write_key_file(&id, &secret)?;
             KeySource::KeyFile
         }
-        Err(e) => return Err(store_error(e)),
     };
     crate::db::set_setting(
         conn,
