@@ -49,6 +49,7 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         MIGRATOR.run(&pool).await?;
     }
     crate::mail::template::ensure_defaults(&pool, chrono::Utc::now()).await?;
+    crate::audit::prepare(&pool).await?;
     Ok(pool)
 }
 
@@ -118,14 +119,14 @@ pub async fn set_setting<T: serde::Serialize>(
 /// Another writer holding the database makes this wait (each try waits out the busy
 /// timeout); past the process's [`WriteWait`] limit it fails with [`busy_error`], never
 /// with SQLite's bare "database is locked".
-pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+pub async fn begin_write(pool: &SqlitePool) -> Result<WriteTx> {
     let wait = WRITE_WAIT.get();
     let limit = wait.map_or(Duration::ZERO, |w| w.limit);
     let started = std::time::Instant::now();
     let mut told = false;
     loop {
         match pool.begin_with("BEGIN IMMEDIATE").await {
-            Ok(tx) => return Ok(tx),
+            Ok(tx) => return Ok(WriteTx { tx }),
             Err(e) if is_busy(&e) => {
                 if started.elapsed() >= limit {
                     return Err(busy_error());
@@ -137,6 +138,41 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlit
             }
             Err(e) => return Err(e.into()),
         }
+    }
+}
+
+/// A write transaction. It is used like the connection it holds (`&mut tx`, `&mut *tx`);
+/// its `commit` also refreshes the audit head file beside the database, after the commit,
+/// so a transaction that rolls back never leaves the file ahead of the trail.
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl WriteTx {
+    pub async fn commit(mut self) -> Result<()> {
+        let head = crate::audit::head_to_publish(&mut self.tx).await;
+        self.tx.commit().await?;
+        if let Some(head) = head {
+            head.publish();
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &sqlx::SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
     }
 }
 

@@ -213,7 +213,7 @@ impl HeaderMap {
 /// or a refused file, stop when the user cancelled, else record the import in the audit
 /// trail and commit.
 pub async fn finish(
-    mut tx: sqlx::Transaction<'static, Sqlite>,
+    mut tx: crate::db::WriteTx,
     mut report: ImportReport,
     options: ImportOptions,
     progress: &dyn crate::ports::Progress,

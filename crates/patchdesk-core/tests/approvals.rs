@@ -471,11 +471,11 @@ proptest! {
 /// Changes the database as someone with the file would: the triggers are dropped first.
 async fn tamper(pool: &SqlitePool, sql: &str) {
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("DROP TRIGGER audit_log_no_update")
+    sqlx::query("DROP TRIGGER IF EXISTS audit_log_no_update")
         .execute(&mut *tx)
         .await
         .unwrap();
-    sqlx::query("DROP TRIGGER audit_log_no_delete")
+    sqlx::query("DROP TRIGGER IF EXISTS audit_log_no_delete")
         .execute(&mut *tx)
         .await
         .unwrap();
@@ -485,12 +485,33 @@ async fn tamper(pool: &SqlitePool, sql: &str) {
     tx.commit().await.unwrap();
 }
 
+/// A copy of the database (same id, so the same key), without the original's head file.
+async fn copy_of(pool: &SqlitePool) -> (tempfile::TempDir, SqlitePool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("copy.sqlite");
+    sqlx::query("VACUUM INTO ?")
+        .bind(path.to_string_lossy().to_string())
+        .execute(pool)
+        .await
+        .unwrap();
+    let copy = patchdesk_core::db::open(&path).await.unwrap();
+    (dir, copy)
+}
+
+async fn bad(pool: &SqlitePool) -> audit::Verification {
+    let v = audit::verify(pool, None).await.unwrap();
+    assert!(!v.ok, "not found: {v:?}");
+    v
+}
+
 #[tokio::test]
 async fn the_trail_refuses_changes_and_finds_tampering_at_the_first_bad_row() {
     let (_d, pool, _) = setup().await;
     let good = audit::verify(&pool, None).await.unwrap();
     assert!(good.ok && good.rows > 10, "{good:?}");
-    let head = audit::head(&pool).await.unwrap().unwrap();
+    assert_eq!(good.key_source, Some(audit::KeySource::CredentialStore));
+    assert_eq!(good.unkeyed_rows, 0);
+    assert!(good.head_file_checked);
     // The triggers refuse changes through SQL.
     let e = sqlx::query("UPDATE audit_log SET actor = 'x' WHERE id = 3")
         .execute(&pool)
@@ -503,46 +524,341 @@ async fn the_trail_refuses_changes_and_finds_tampering_at_the_first_bad_row() {
         .unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
 
-    let cases: [(&str, i64); 4] = [
+    use audit::Problem::*;
+    let cases: [(&str, i64, audit::Problem); 6] = [
         // An edited row.
-        ("UPDATE audit_log SET actor = 'Mallory' WHERE id = 5", 5),
-        // A removed row.
-        ("DELETE FROM audit_log WHERE id = 6", 6),
+        ("UPDATE audit_log SET actor = 'Mallory' WHERE id = 5", 5, Changed),
+        // A removed row in the middle.
+        ("DELETE FROM audit_log WHERE id = 6", 6, Removed),
+        // A removed row, the later ones renumbered to close the gap.
+        ("DELETE FROM audit_log WHERE id = 6; UPDATE audit_log SET id = id - 1 WHERE id > 6", 6, Removed),
         // Two rows' contents swapped.
-        ("UPDATE audit_log SET id = -7 WHERE id = 7; UPDATE audit_log SET id = 7 WHERE id = 8; UPDATE audit_log SET id = 8 WHERE id = -7", 7),
-        // A row slipped in after row 3, the later ones renumbered.
+        ("UPDATE audit_log SET id = -7 WHERE id = 7; UPDATE audit_log SET id = 7 WHERE id = 8; UPDATE audit_log SET id = 8 WHERE id = -7", 7, Inserted),
+        // A forged row slipped in after row 3, the later ones renumbered.
         ("UPDATE audit_log SET id = id + 1000 WHERE id > 3; UPDATE audit_log SET id = id - 999 WHERE id > 1000;
           INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash)
-          SELECT 4, at, 'Mallory', 'approval.approve', entity, entity_id, detail, hash, hash FROM audit_log WHERE id = 3", 4),
+          SELECT 4, at, 'Mallory', 'approval.approve', entity, entity_id, detail, hash, hash FROM audit_log WHERE id = 3", 4, Inserted),
+        // A genuine row copied in after itself.
+        ("UPDATE audit_log SET id = id + 1000 WHERE id > 3; UPDATE audit_log SET id = id - 999 WHERE id > 1000;
+          INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash)
+          SELECT 4, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log WHERE id = 3", 4, Inserted),
     ];
-    for (sql, first_bad) in cases {
-        let (_d2, copy) = fresh_db().await;
-        drop(copy);
+    for (sql, first_bad, problem) in cases {
         // Each case on its own copy of the database.
-        let path = _d2.path().join("copy.sqlite");
-        sqlx::query("VACUUM INTO ?")
-            .bind(path.to_string_lossy().to_string())
-            .execute(&pool)
-            .await
-            .unwrap();
-        let copy = patchdesk_core::db::open(&path).await.unwrap();
+        let (_d2, copy) = copy_of(&pool).await;
+        assert!(audit::verify(&copy, None).await.unwrap().ok);
         tamper(&copy, sql).await;
-        let v = audit::verify(&copy, None).await.unwrap();
-        assert!(!v.ok, "{sql}: not found");
+        let v = bad(&copy).await;
         assert_eq!(v.first_bad, Some(first_bad), "{sql}: {:?}", v.reason);
+        assert_eq!(v.problem, Some(problem), "{sql}: {:?}", v.reason);
+        assert_eq!(v.table.as_deref(), Some("audit_log"));
     }
-    // Cutting off the tail leaves a valid chain: the exported head finds it.
+}
+
+/// The parts of a row as the unkeyed chain hashed them.
+fn sha256_row(r: &audit::AuditEntry) -> String {
+    use sha2::{Digest, Sha256};
+    let entity_id = r.entity_id.map(|e| e.to_string()).unwrap_or_default();
+    let mut h = Sha256::new();
+    for part in [
+        r.id.to_string().as_str(),
+        &r.at.to_string(),
+        &r.actor,
+        &r.action,
+        &r.entity,
+        &entity_id,
+        &r.detail,
+        &r.prev_hash,
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn a_rewritten_chain_does_not_verify() {
+    let (_d, pool, _) = setup().await;
+    // The attack that fooled the unkeyed chain: edit row 5 and recompute every hash
+    // from there on, so that each row follows the one before.
+    let mut rows: Vec<audit::AuditEntry> = sqlx::query_as(
+        "SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut sql = String::new();
+    rows[4].actor = "Mallory".into();
+    for i in 4..rows.len() {
+        rows[i].prev_hash = rows[i - 1].hash.clone();
+        rows[i].hash = sha256_row(&rows[i]);
+        sql.push_str(&format!(
+            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE id = {};",
+            rows[i].actor, rows[i].prev_hash, rows[i].hash, rows[i].id
+        ));
+    }
+    tamper(&pool, &sql).await;
+    let v = bad(&pool).await;
+    assert_eq!(v.first_bad, Some(5), "{:?}", v.reason);
+    assert_eq!(v.problem, Some(audit::Problem::Changed));
+    assert!(v.reason.unwrap().contains("row 5 was changed"));
+}
+
+#[tokio::test]
+async fn a_cut_off_tail_is_found_through_the_head_file() {
+    let (_d, pool, _) = setup().await;
+    let good = audit::verify(&pool, None).await.unwrap();
+    let head = audit::head(&pool).await.unwrap().unwrap();
     let rows = good.rows;
     tamper(
         &pool,
         &format!("DELETE FROM audit_log WHERE id > {}", rows - 2),
     )
     .await;
-    let v = audit::verify(&pool, None).await.unwrap();
-    assert!(v.ok, "a shortened chain is still a chain");
+    // No head kept by anyone: the file beside the database has it.
+    let v = bad(&pool).await;
+    assert_eq!(v.problem, Some(audit::Problem::Removed), "{:?}", v.reason);
+    assert_eq!(v.first_bad, Some(rows - 1));
+    assert!(v.reason.unwrap().contains("head file"));
     let v = audit::verify(&pool, Some(&head)).await.unwrap();
     assert!(!v.ok);
-    assert!(v.reason.unwrap().contains("cut off"));
+    assert_eq!(v.problem, Some(audit::Problem::Removed));
+
+    // The app goes on writing: the file is not moved over the gap, the cut stays found.
+    approvals::create_person(
+        &pool,
+        &FixedClock(now()),
+        admin(&pool).await,
+        &PersonInput {
+            name: "After the cut".into(),
+            email: String::new(),
+            os_user: String::new(),
+            roles: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    for _ in 0..3 {
+        approvals::set_policy(
+            &pool,
+            &FixedClock(now()),
+            admin(&pool).await,
+            &Policy::default(),
+        )
+        .await
+        .unwrap();
+    }
+    let v = bad(&pool).await;
+    assert_eq!(v.problem, Some(audit::Problem::Removed), "{:?}", v.reason);
+}
+
+#[tokio::test]
+async fn a_rolled_back_transaction_leaves_the_trail_whole() {
+    let (_d, pool, _) = setup().await;
+    let before = audit::head(&pool).await.unwrap();
+    {
+        let mut tx = patchdesk_core::db::begin_write(&pool).await.unwrap();
+        for _ in 0..3 {
+            audit::record(
+                &mut tx,
+                now(),
+                "test",
+                "test.thing",
+                "test",
+                None,
+                serde_json::json!({}),
+            )
+            .await
+            .unwrap();
+        }
+        tx.rollback().await.unwrap();
+    }
+    {
+        // Dropped without a commit (an error on the way out).
+        let mut tx = patchdesk_core::db::begin_write(&pool).await.unwrap();
+        audit::record(
+            &mut tx,
+            now(),
+            "test",
+            "test.thing",
+            "test",
+            None,
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(audit::head(&pool).await.unwrap(), before);
+    let v = audit::verify(&pool, None).await.unwrap();
+    assert!(v.ok && v.head_file_checked, "{v:?}");
+    // And the next committed write carries on from there.
+    approvals::set_policy(
+        &pool,
+        &FixedClock(now()),
+        admin(&pool).await,
+        &Policy::default(),
+    )
+    .await
+    .unwrap();
+    let v = audit::verify(&pool, None).await.unwrap();
+    assert!(v.ok, "{v:?}");
+}
+
+#[tokio::test]
+async fn approvals_and_people_edited_behind_the_apps_back_are_found() {
+    let (_d, pool, [rae, avery, blair, casey]) = setup().await;
+    let clock = FixedClock(now());
+    let id = draft(&pool, "2027-03").await;
+    approvals::transition(&pool, &clock, rae, id, Action::Submit, "")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, avery, id, Decision::Approve, "fine")
+        .await
+        .unwrap();
+    approvals::revoke(&pool, &clock, avery, id, "second thoughts")
+        .await
+        .unwrap();
+    approvals::decide(&pool, &clock, blair, id, Decision::Approve, "")
+        .await
+        .unwrap();
+    let v = audit::verify(&pool, None).await.unwrap();
+    assert!(v.ok, "{v:?}");
+    let approval: i64 =
+        sqlx::query_scalar("SELECT id FROM approvals WHERE person_id = ? AND revoked_at IS NULL")
+            .bind(blair)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let revoked: i64 = sqlx::query_scalar("SELECT id FROM approvals WHERE person_id = ?")
+        .bind(avery)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    use audit::Problem::*;
+    let cases: Vec<(String, &str, i64, audit::Problem)> = vec![
+        (format!("UPDATE approvals SET decision = 'reject' WHERE id = {approval}"), "approvals", approval, Changed),
+        (format!("UPDATE approvals SET person_id = {casey} WHERE id = {approval}"), "approvals", approval, Changed),
+        (format!("UPDATE approvals SET revoked_at = NULL, revoked_reason = NULL WHERE id = {revoked}"), "approvals", revoked, Changed),
+        (format!("UPDATE approvals SET comment = 'looks good' WHERE id = {approval}"), "approvals", approval, Changed),
+        (format!("INSERT INTO approvals (id, release_id, person_id, decision, comment, at) VALUES (9999, {id}, {casey}, 'approve', '', 1)"), "approvals", 9999, Unrecorded),
+        (format!("DELETE FROM approvals WHERE id = {approval}"), "approvals", approval, Removed),
+        (format!("UPDATE people SET roles = '[\"administrator\",\"approver\"]' WHERE id = {casey}"), "people", casey, Changed),
+        (format!("UPDATE people SET email = 'mallory@example.com' WHERE id = {rae}"), "people", rae, Changed),
+        ("INSERT INTO people (id, name, roles) VALUES (9999, 'Mallory', '[\"administrator\"]')".into(), "people", 9999, Unrecorded),
+    ];
+    for (sql, table, row, problem) in cases {
+        let (_d2, copy) = copy_of(&pool).await;
+        sqlx::query(&sql).execute(&copy).await.unwrap();
+        let v = bad(&copy).await;
+        assert_eq!(v.problem, Some(problem), "{sql}: {:?}", v.reason);
+        assert_eq!(v.table.as_deref(), Some(table), "{sql}: {:?}", v.reason);
+        assert_eq!(v.table_row, Some(row), "{sql}: {:?}", v.reason);
+        assert_eq!(v.first_bad, None);
+    }
+}
+
+#[tokio::test]
+async fn rows_from_before_the_key_still_verify_and_are_anchored_by_the_keyed_rows() {
+    let (d, pool, _) = setup().await;
+    let path = d.path().join("patchdesk.sqlite");
+    // The database as an older version left it: the same rows, hashed with plain SHA-256,
+    // and no key.
+    let mut rows: Vec<audit::AuditEntry> = sqlx::query_as(
+        "SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut prev = audit::GENESIS.to_string();
+    let mut sql = String::from("DELETE FROM settings WHERE key = 'audit_chain';");
+    for r in rows.iter_mut() {
+        r.prev_hash = prev;
+        r.hash = sha256_row(r);
+        prev = r.hash.clone();
+        sql.push_str(&format!(
+            "UPDATE audit_log SET prev_hash = '{}', hash = '{}' WHERE id = {};",
+            r.prev_hash, r.hash, r.id
+        ));
+    }
+    tamper(&pool, &sql).await;
+    pool.close().await;
+    let _ = std::fs::remove_file(audit::head_file(&path));
+    let old = rows.len() as i64;
+
+    // Opening it keys the chain from here on.
+    let pool = patchdesk_core::db::open(&path).await.unwrap();
+    let v = audit::verify(&pool, None).await.unwrap();
+    assert!(v.ok, "{v:?}");
+    assert_eq!(v.unkeyed_rows, old);
+    assert_eq!(v.rows, old + 1);
+    assert_eq!(v.key_source, Some(audit::KeySource::CredentialStore));
+    let keyed = audit::list(&pool, "audit.keyed", 10).await.unwrap();
+    assert_eq!(keyed.len(), 1);
+    assert_eq!(keyed[0].id, old + 1);
+
+    // Rewriting the old rows the old way no longer passes: the first keyed row holds
+    // the old head.
+    let (_d2, copy) = copy_of(&pool).await;
+    let mut sql = String::new();
+    rows[2].actor = "Mallory".into();
+    for i in 2..rows.len() {
+        rows[i].prev_hash = rows[i - 1].hash.clone();
+        rows[i].hash = sha256_row(&rows[i]);
+        sql.push_str(&format!(
+            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE id = {};",
+            rows[i].actor, rows[i].prev_hash, rows[i].hash, rows[i].id
+        ));
+    }
+    tamper(&copy, &sql).await;
+    let v = bad(&copy).await;
+    assert_eq!(v.problem, Some(audit::Problem::Changed), "{:?}", v.reason);
+    assert_eq!(v.first_bad, Some(old), "{:?}", v.reason);
+}
+
+#[tokio::test]
+async fn each_database_gets_its_own_key() {
+    let (_d1, one) = fresh_db().await;
+    let (_d2, two) = fresh_db().await;
+    let mut secrets = Vec::new();
+    for pool in [&one, &two] {
+        approvals::set_policy(
+            pool,
+            &FixedClock(now()),
+            admin(pool).await,
+            &Policy::default(),
+        )
+        .await
+        .unwrap();
+        let setting: String =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'audit_chain'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let id = serde_json::from_str::<serde_json::Value>(&setting).unwrap()["databaseId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(id.len(), 32, "{id}");
+        let secret = keyring_core::Entry::new("PatchDesk", &format!("audit-key:{id}"))
+            .unwrap()
+            .get_password()
+            .unwrap();
+        assert!(secret.starts_with("v1:"), "{secret}");
+        secrets.push((id, secret));
+        let v = audit::verify(pool, None).await.unwrap();
+        assert!(v.ok);
+        assert_eq!(v.key_source, Some(audit::KeySource::CredentialStore));
+    }
+    assert_ne!(secrets[0].0, secrets[1].0);
+    assert_ne!(secrets[0].1, secrets[1].1);
+    // The key is what the rows' MACs need: another database's key does not verify them.
+    sqlx::query("UPDATE settings SET value = ? WHERE key = 'audit_chain'")
+        .bind(format!("{{\"databaseId\":\"{}\"}}", secrets[1].0))
+        .execute(&one)
+        .await
+        .unwrap();
+    let v = bad(&one).await;
+    assert_eq!(v.first_bad, Some(1), "{:?}", v.reason);
 }
 
 #[tokio::test]

@@ -458,6 +458,7 @@ fn sql_evaluation_matches_the_reference_evaluator() {
     } else {
         tempfile::tempdir().unwrap()
     };
+    mock_credential_store();
     let pool = rt
         .block_on(patchdesk_core::db::open(&dir.path().join("prop.sqlite")))
         .unwrap();

@@ -57,6 +57,7 @@ async fn an_existing_file_is_backed_up_before_migrating() {
             .unwrap();
         pool.close().await;
     }
+    mock_credential_store();
     let pool = patchdesk_core::db::open(&path).await.unwrap();
     pool.close().await;
     let backup = dir.path().join("patchdesk.backup-0.sqlite");
@@ -75,6 +76,7 @@ async fn an_existing_file_is_backed_up_before_migrating() {
     assert_eq!(note, "keep me");
     // Opening an up-to-date file makes no new backup.
     std::fs::remove_file(&backup).unwrap();
+    mock_credential_store();
     let pool = patchdesk_core::db::open(&path).await.unwrap();
     pool.close().await;
     assert!(!backup.exists());
@@ -86,6 +88,7 @@ async fn an_existing_file_is_backed_up_before_migrating() {
 async fn two_writers_do_not_fail_with_database_is_locked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("patchdesk.sqlite");
+    mock_credential_store();
     let p1 = patchdesk_core::db::open(&path).await.unwrap();
     let p2 = patchdesk_core::db::open(&path).await.unwrap();
     let csv = tempfile::tempdir().unwrap();
@@ -152,6 +155,7 @@ async fn odd_directory_names_are_taken_literally() {
     let dir = tempfile::tempdir().unwrap();
     let odd = dir.path().join("data?mode=memory").join("100%41");
     let path = odd.join("patchdesk.sqlite");
+    mock_credential_store();
     let pool = patchdesk_core::db::open(&path).await.unwrap();
     sqlx::query("INSERT INTO sites (name, time_zone) VALUES ('Seoul', 'Asia/Seoul')")
         .execute(&pool)

@@ -23,13 +23,10 @@ async fn check_saved(f: &Fixture) -> patchdesk_core::Result<String> {
     Mailer::from_settings(&s, f.dir.path())?.check().await
 }
 
-/// keyring-core's in-memory store, once for the whole test binary (tests run in parallel
-/// and the default store is global).
+/// keyring-core's in-memory store, the same one the fixtures' databases keep their
+/// audit keys in.
 fn mock_credential_store() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
-    });
+    common::mock_credential_store();
 }
 
 async fn use_smtp(pool: &SqlitePool, port: u16, security: SmtpSecurity, ca: Option<&Path>) {

@@ -785,7 +785,7 @@ pub async fn decide(
         &format!("approval.{}", decision.as_str()),
         "release",
         Some(release_id),
-        json!({ "approval": approval_id, "comment": comment.trim() }),
+        json!({ "approval": approval_id, "comment": comment.trim(), "person": actor_id }),
     )
     .await?;
     match decision {
@@ -890,7 +890,7 @@ pub async fn revoke(
         "approval.revoke",
         "release",
         Some(release_id),
-        json!({ "reason": reason.trim() }),
+        json!({ "reason": reason.trim(), "person": actor_id }),
     )
     .await?;
     if matches!(
@@ -958,7 +958,7 @@ pub async fn approve_phase(
         "approval.phase",
         "release",
         Some(release_id),
-        json!({ "approval": id, "phase": phase_id, "comment": comment.trim() }),
+        json!({ "approval": id, "phase": phase_id, "comment": comment.trim(), "person": actor_id }),
     )
     .await?;
     let out = status_in(&mut tx, clock, release_id).await?;

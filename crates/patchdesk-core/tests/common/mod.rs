@@ -11,8 +11,18 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap()
 }
 
+/// keyring-core's in-memory store, once per test binary (the default store is global):
+/// audit keys and passwords of tests never reach the real credential store.
+pub fn mock_credential_store() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        keyring_core::set_default_store(keyring_core::mock::Store::new().unwrap());
+    });
+}
+
 /// A fresh database file in its own temporary directory.
 pub async fn fresh_db() -> (tempfile::TempDir, SqlitePool) {
+    mock_credential_store();
     let dir = tempfile::tempdir().unwrap();
     let pool = patchdesk_core::db::open(&dir.path().join("patchdesk.sqlite"))
         .await
