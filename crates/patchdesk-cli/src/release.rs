@@ -369,6 +369,9 @@ pub async fn audit(
                         _ => "none".into(),
                     }
                 );
+                if let Some(source) = v.key_source {
+                    println!("Sealed with a key in the {}.", source.label());
+                }
             } else {
                 println!(
                     "The audit trail does NOT hold, from row {}: {}",

@@ -1,3 +1,5 @@
+import type { AuditKeySource } from "../../bindings/AuditKeySource";
+import type { AuditProblem } from "../../bindings/AuditProblem";
 import { Alert, Button, Group, Stack, Table, Text, TextInput } from "@mantine/core";
 import { IconDownload, IconShieldCheck, IconShieldX } from "@tabler/icons-react";
 import { useDebouncedValue } from "@mantine/hooks";
@@ -9,6 +11,20 @@ import { notifyError, notifySuccess } from "../../lib/notify";
 import { queryKeys } from "../../lib/queryKeys";
 import { formatLocal } from "../releases/time";
 import { auditLabel } from "./labels";
+
+const KEY_SOURCES: Record<AuditKeySource | "none", string> = {
+  credential_store: "Each row is sealed with a key kept in the operating system's credential store.",
+  key_file: "Each row is sealed with a key kept in a key file: this computer has no credential store, so anyone who can read that file could rewrite the trail.",
+  none: "The rows are hash-chained without a key.",
+};
+
+const PROBLEMS: Record<AuditProblem, string> = {
+  changed: "changed",
+  removed: "rows removed",
+  inserted: "rows inserted",
+  unrecorded: "a record not on the trail",
+  key_missing: "the key is missing",
+};
 
 /** The audit trail: filter, verify the hash chain, export to CSV. */
 export function AuditTrail() {
@@ -50,9 +66,19 @@ export function AuditTrail() {
           <Alert color="teal" icon={<IconShieldCheck size={18} />} title="The chain is intact" data-testid="audit-verified">
             All {v.rows} rows verified. Head: <code>{v.headId != null ? `${v.headId}:${v.headHash}` : "empty"}</code> — keep it
             elsewhere to detect a cut-off tail later.
+            <Text size="xs" c="dimmed" mt={4} data-testid="audit-key-source" data-source={v.keySource ?? "none"}>
+              {KEY_SOURCES[v.keySource ?? "none"]}
+              {v.headFileChecked ? " The head file beside the database matches." : ""}
+            </Text>
           </Alert>
         ) : (
-          <Alert color="red" icon={<IconShieldX size={18} />} title={`Broken at row ${v.firstBad}`} data-testid="audit-broken">
+          <Alert
+            color="red"
+            icon={<IconShieldX size={18} />}
+            title={`Broken at row ${v.firstBad}${v.problem ? `: ${PROBLEMS[v.problem]}` : ""}`}
+            data-testid="audit-broken"
+            data-problem={v.problem ?? ""}
+          >
             {v.reason}
           </Alert>
         ))}
