@@ -720,6 +720,15 @@ fn two_approvers_schedule_a_release_its_requester_cannot_approve() {
     s.click(&s.wait_for("[data-testid=nav-approvals]", Duration::from_secs(10)));
     s.click(&s.wait_for("[data-testid=tab-audit]", Duration::from_secs(30)));
     s.wait_for("[data-testid=audit-row]", Duration::from_secs(30));
+    // Each switch of "Acting as" is on the trail, labelled advisory.
+    let switches = s.until(Duration::from_secs(20), || {
+        s.find_all("[data-testid=audit-row]")
+            .iter()
+            .filter(|r| s.text(r).contains("Switched who acts (advisory)"))
+            .count()
+            >= 2
+    });
+    assert!(switches, "both switches of 'Acting as' are on the trail");
     s.click(&s.wait_for("[data-testid=audit-verify]", Duration::from_secs(10)));
     s.wait_for("[data-testid=audit-verified]", Duration::from_secs(30));
     app.screenshot("audit-verified");
