@@ -556,6 +556,21 @@ async fn the_trail_refuses_changes_and_finds_tampering_at_the_first_bad_row() {
 }
 
 /// The parts of a row as the unkeyed chain hashed them.
+/// The old attack: from row `from` on, each row re-hashed with plain SHA-256 over the
+/// previous one, as the SQL that writes them back.
+fn rechained_from(rows: &mut [audit::AuditEntry], from: usize) -> String {
+    let mut sql = String::new();
+    for i in from..rows.len() {
+        rows[i].prev_hash = rows[i - 1].hash.clone();
+        rows[i].hash = sha256_row(&rows[i]);
+        sql.push_str(&format!(
+            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE id = {};",
+            rows[i].actor, rows[i].prev_hash, rows[i].hash, rows[i].id
+        ));
+    }
+    sql
+}
+
 fn sha256_row(r: &audit::AuditEntry) -> String {
     use sha2::{Digest, Sha256};
     let entity_id = r.entity_id.map(|e| e.to_string()).unwrap_or_default();
@@ -587,17 +602,8 @@ async fn a_rewritten_chain_does_not_verify() {
     .fetch_all(&pool)
     .await
     .unwrap();
-    let mut sql = String::new();
     rows[4].actor = "Mallory".into();
-    for i in 4..rows.len() {
-        rows[i].prev_hash = rows[i - 1].hash.clone();
-        rows[i].hash = sha256_row(&rows[i]);
-        sql.push_str(&format!(
-            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE id = {};",
-            rows[i].actor, rows[i].prev_hash, rows[i].hash, rows[i].id
-        ));
-    }
-    tamper(&pool, &sql).await;
+    tamper(&pool, &rechained_from(&mut rows, 4)).await;
     let v = bad(&pool).await;
     assert_eq!(v.first_bad, Some(5), "{:?}", v.reason);
     assert_eq!(v.problem, Some(audit::Problem::Changed));
@@ -799,17 +805,8 @@ async fn rows_from_before_the_key_still_verify_and_are_anchored_by_the_keyed_row
     // Rewriting the old rows the old way no longer passes: the first keyed row holds
     // the old head.
     let (_d2, copy) = copy_of(&pool).await;
-    let mut sql = String::new();
     rows[2].actor = "Mallory".into();
-    for i in 2..rows.len() {
-        rows[i].prev_hash = rows[i - 1].hash.clone();
-        rows[i].hash = sha256_row(&rows[i]);
-        sql.push_str(&format!(
-            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE id = {};",
-            rows[i].actor, rows[i].prev_hash, rows[i].hash, rows[i].id
-        ));
-    }
-    tamper(&copy, &sql).await;
+    tamper(&copy, &rechained_from(&mut rows, 2)).await;
     let v = bad(&copy).await;
     assert_eq!(v.problem, Some(audit::Problem::Changed), "{:?}", v.reason);
     assert_eq!(v.first_bad, Some(old), "{:?}", v.reason);
