@@ -98,14 +98,6 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 }
 
 pub fn run() {
-    // WebKitGTK's DMA-BUF renderer keeps a GL context (Mesa, with LLVM when rendering
-    // in software) in the web process: about 120 MB of the app's memory, measured under
-    // Xvfb (docs/benchmarks.md). The shared-memory renderer draws this UI just as well.
-    // Set before any thread starts; a user's own setting wins.
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
-    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

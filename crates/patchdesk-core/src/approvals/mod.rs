@@ -184,8 +184,8 @@ pub async fn find_person(pool: &SqlitePool, name_or_id: &str) -> Result<Person> 
         .ok_or_else(|| Error::NotFound(format!("there is no person named '{wanted}'")))
 }
 
-/// Adds a person. Only an administrator may, except for the very first person of an
-/// empty directory (who is created with every role at the first start).
+/// Adds a person; only an administrator may. (The very first person of an empty
+/// directory is made by [`operator_for_os_user`] at the first start, with every role.)
 pub async fn create_person(
     pool: &SqlitePool,
     clock: &dyn Clock,
