@@ -313,3 +313,20 @@ proptest! {
         let _ = query::parse(&s);
     }
 }
+
+/// Found by the fuzzer: combining marks that composing would reorder and lengthen. The
+/// error's positions point into the text as typed.
+#[test]
+fn error_positions_stay_inside_the_text_typed() {
+    let bytes: &[u8] = &[
+        108, 115, 105, 116, 98, 101, 116, 119, 98, 101, 48, 204, 132, 205, 164, 204, 164, 204, 139,
+        48, 48, 204, 132, 205, 132, 205, 164, 204, 164, 204, 139, 48, 48, 204, 132, 205, 139, 48,
+        48, 204, 132, 205, 164,
+    ];
+    let text = std::str::from_utf8(bytes).unwrap();
+    let e = query::parse(text).unwrap_err();
+    assert!(
+        e.start as usize <= text.len() && e.end as usize <= text.len(),
+        "{e:?}"
+    );
+}

@@ -96,8 +96,6 @@ fn floor_char(text: &str, mut i: usize) -> usize {
 
 /// Parses and checks a query.
 pub fn parse(text: &str) -> Result<Expr, QueryError> {
-    // Composed form, as stored names are: a decomposed 'São Paulo' must match too.
-    let text = &*crate::validate::nfc(text);
     if text.len() > MAX_QUERY_LEN {
         return Err(QueryError::at(
             text,
@@ -126,8 +124,50 @@ pub fn parse(text: &str) -> Result<Expr, QueryError> {
             .map_or(text.len(), |p| e.offset + p);
         QueryError::at(text, e.offset, end, e.message, None)
     })?;
-    check::check(tree)
-        .map_err(|e| QueryError::at(text, e.span.start, e.span.end, e.message, e.suggestion))
+    let mut expr = check::check(tree)
+        .map_err(|e| QueryError::at(text, e.span.start, e.span.end, e.message, e.suggestion))?;
+    compose(&mut expr);
+    Ok(expr)
+}
+
+/// Text literals in composed form (NFC), as stored names are, so a decomposed 'São
+/// Paulo' matches the stored one. Done on the tree, not the text: composing can change
+/// the text's length, and error positions point into the text as typed.
+fn compose(e: &mut Expr) {
+    fn text(s: &mut String) {
+        if let std::borrow::Cow::Owned(c) = crate::validate::nfc(s) {
+            *s = c;
+        }
+    }
+    fn value(v: &mut Value) {
+        if let Value::Text(s) | Value::Enum(s) = v {
+            text(s);
+        }
+    }
+    match e {
+        Expr::All => {}
+        Expr::And { items } | Expr::Or { items } => items.iter_mut().for_each(compose),
+        Expr::Not { item } => compose(item),
+        Expr::Cond { field, test } => {
+            if let Field::Prerequisite(name) = field {
+                text(name);
+            }
+            match test {
+                Test::Compare { value: v, .. } => value(v),
+                Test::Contains { text: t }
+                | Test::StartsWith { text: t }
+                | Test::EndsWith { text: t }
+                | Test::Like { pattern: t } => text(t),
+                Test::In { values } | Test::NotIn { values } => values.iter_mut().for_each(value),
+                Test::Between { low, high } => {
+                    value(low);
+                    value(high);
+                }
+                Test::IsEmpty | Test::IsNotEmpty | Test::Within { .. } | Test::OlderThan { .. } => {
+                }
+            }
+        }
+    }
 }
 
 impl From<QueryError> for crate::Error {
