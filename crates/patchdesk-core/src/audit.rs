@@ -281,7 +281,7 @@ pub async fn head_to_publish(conn: &mut SqliteConnection) -> Option<HeadUpdate> 
         if file_id >= id {
             return None;
         }
-        let there: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = ?")
+        let there: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = $1")
             .bind(file_id)
             .fetch_optional(&mut *conn)
             .await

@@ -730,12 +730,12 @@ async fn approvals_and_people_edited_behind_the_apps_back_are_found() {
     let v = audit::verify(&pool, None).await.unwrap();
     assert!(v.ok, "{v:?}");
     let approval: i64 =
-        sqlx::query_scalar("SELECT id FROM approvals WHERE person_id = ? AND revoked_at IS NULL")
+        sqlx::query_scalar("SELECT id FROM approvals WHERE person_id = $1 AND revoked_at IS NULL")
             .bind(blair)
             .fetch_one(&pool)
             .await
             .unwrap();
-    let revoked: i64 = sqlx::query_scalar("SELECT id FROM approvals WHERE person_id = ?")
+    let revoked: i64 = sqlx::query_scalar("SELECT id FROM approvals WHERE person_id = $1")
         .bind(avery)
         .fetch_one(&pool)
         .await
@@ -849,7 +849,7 @@ async fn each_database_gets_its_own_key() {
     assert_ne!(secrets[0].0, secrets[1].0);
     assert_ne!(secrets[0].1, secrets[1].1);
     // The key is what the rows' MACs need: another database's key does not verify them.
-    sqlx::query("UPDATE settings SET value = ? WHERE key = 'audit_chain'")
+    sqlx::query("UPDATE settings SET value = $1 WHERE key = 'audit_chain'")
         .bind(format!("{{\"databaseId\":\"{}\"}}", secrets[1].0))
         .execute(&one)
         .await

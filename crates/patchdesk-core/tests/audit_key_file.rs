@@ -45,7 +45,8 @@ async fn without_a_credential_store_the_key_is_in_a_key_file_and_verify_says_so(
     let data = tempfile::tempdir().unwrap();
     let db = data.path().join("patchdesk.sqlite");
     let pool = patchdesk_core::db::open(&db).await.unwrap();
-    let clock = FixedClock(chrono::Utc::now());
+    // A fixed instant (2026-11-26), as every test clock.
+    let clock = FixedClock(chrono::DateTime::from_timestamp(1_795_683_600, 0).unwrap());
     let admin = approvals::operator_for_os_user(&pool, &clock, "admin")
         .await
         .unwrap()

@@ -255,12 +255,12 @@ pub(crate) async fn check(
         if seen.contains(id) {
             continue;
         }
-        let release: Option<i64> = sqlx::query_scalar("SELECT id FROM releases WHERE id = ?")
+        let release: Option<i64> = sqlx::query_scalar("SELECT id FROM releases WHERE id = $1")
             .bind(a.release)
             .fetch_optional(&mut *conn)
             .await?;
         let phase_gone = match a.phase {
-            Some(p) => sqlx::query_scalar::<_, i64>("SELECT id FROM phases WHERE id = ?")
+            Some(p) => sqlx::query_scalar::<_, i64>("SELECT id FROM phases WHERE id = $1")
                 .bind(p)
                 .fetch_optional(&mut *conn)
                 .await?
